@@ -1,0 +1,67 @@
+"""One exception tree. Every error knows where it happened and, where it can, what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class L10nError(Exception):
+    """Base of every error the tool reports to a user as one line.
+
+    ``str(error)`` is ``path:line: message`` (parts omitted when unknown), followed by the hint.
+    """
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
+        text = f"{where}{self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class ConfigError(L10nError):
+    """The workspace settings are wrong: pyproject.toml [tool.l10n], an unknown language."""
+
+
+class SourceError(L10nError):
+    """An article cannot be read or parsed: not UTF-8, broken front matter, hostile markup."""
+
+
+class CatalogError(L10nError):
+    """A PO or POT file cannot be read: syntax error, wrong encoding, duplicate entries."""
+
+
+class GlossaryError(L10nError):
+    """glossary.yml is malformed or contradicts the workspace."""
+
+
+class EngineError(L10nError):
+    """A machine-translation provider failed: unreachable, bad key, refused the request."""
+
+    exit_code = 2
+
+
+class CheckError(L10nError):
+    """A quality check blocks an action (approving or publishing)."""
+
+
+class WorkspaceError(L10nError):
+    """The workspace layout is not what a command needs (missing folder, existing file on init)."""

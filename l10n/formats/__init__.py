@@ -1,0 +1,55 @@
+"""Document formats. Each module knows one format and offers the same small interface:
+
+- ``extract(text, path, *, options) -> list[Segment]``: the translatable blocks, in order;
+- ``render(text, lookup, *, options) -> str``: the same document with each block whose msgid
+  ``lookup`` translates replaced by its translation; every other byte is kept;
+- ``declared_language(text, path) -> str | None`` and ``language_line(text) -> int | None``:
+  the language the document says it is written in, and the line that says so.
+
+``extract`` and ``render`` share one traversal inside each module, so they can never disagree about
+where a block starts and ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Protocol, cast
+
+from l10n.segment import Lookup, Segment
+
+
+@dataclass(frozen=True)
+class FormatOptions:
+    """What a format needs to know beyond the text itself."""
+
+    front_matter_keys: tuple[str, ...] = ("title", "summary", "description")
+    # The edition's language, when rendering (``<html lang>``, front matter ``lang:``).
+    language: str | None = None
+
+
+class Format(Protocol):
+    NAME: str
+    SUFFIXES: tuple[str, ...]
+
+    def extract(self, text: str, path: str, *, options: FormatOptions) -> list[Segment]: ...
+
+    def render(self, text: str, lookup: Lookup, *, options: FormatOptions) -> str: ...
+
+    def declared_language(self, text: str, path: str) -> str | None: ...
+
+    def language_line(self, text: str) -> int | None: ...
+
+
+SUFFIXES: dict[str, str] = {".md": "markdown", ".markdown": "markdown", ".html": "html",
+                            ".htm": "html"}
+
+
+def format_for(path: Path | str) -> Format:
+    """The format module for a file, by its suffix."""
+    import importlib
+
+    suffix = Path(path).suffix.lower()
+    module: ModuleType = importlib.import_module(f"l10n.formats.{SUFFIXES[suffix]}")
+    return cast(Format, module)

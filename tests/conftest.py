@@ -1,0 +1,48 @@
+"""Shared fixtures: the repository's own sample workspace, copied per test; GNU gettext tools."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+WORKSPACE_PARTS = ("pyproject.toml", "source", "locales", "glossary.yml")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A copy of the sample workspace (pyproject, source/, locales/, glossary.yml) in tmp_path."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    for part in WORKSPACE_PARTS:
+        src = REPO / part
+        if src.is_dir():
+            shutil.copytree(src, root / part)
+        elif src.exists():
+            shutil.copy2(src, root / part)
+    return root
+
+
+def gettext_tool(name: str) -> str:
+    """The path of a GNU gettext tool; fails loudly (never skips) when it is missing."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"GNU gettext's {name} is not installed; `make test` installs it")
+    return path
+
+
+def msgcat(path: Path) -> bytes:
+    """What GNU msgcat writes for a PO file (its canonical layout); fails on a rejected file."""
+    done = subprocess.run([gettext_tool("msgcat"), str(path)], capture_output=True)
+    assert done.returncode == 0, f"msgcat rejected {path}: {done.stderr.decode()}"
+    return done.stdout
+
+
+def msgfmt_check(path: Path) -> None:
+    """Assert that ``msgfmt -c`` accepts a PO or POT file."""
+    done = subprocess.run([gettext_tool("msgfmt"), "-c", "-o", "/dev/null", str(path)],
+                          capture_output=True)
+    assert done.returncode == 0, f"msgfmt -c rejected {path}: {done.stderr.decode()}"

@@ -5,16 +5,27 @@ Errors from the library (``L10nError``) become one line on stderr and an exit co
 
 from __future__ import annotations
 
+import json
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
+from l10n.build import build
+from l10n.catalog import update
+from l10n.checks import SEVERITIES, check_workspace
 from l10n.errors import L10nError
-from l10n.project import Project
+from l10n.extract import extract
+from l10n.init import init_workspace
+from l10n.project import Project, normalise_language
+from l10n.report import StepReport
+from l10n.status import status_table, total, workspace_status
+from l10n.sync import sync
 
 app = typer.Typer(
     help="Translate articles through gettext PO files: extract, update, translate, review, build.",
@@ -60,6 +71,144 @@ def project_of(ctx: typer.Context) -> Project:
     project = ctx.obj
     assert isinstance(project, Project)
     return project
+
+
+LangOption = Annotated[
+    list[str] | None,
+    typer.Option("--lang", "-l", help="Only this language (repeat for several)."),
+]
+CheckOption = Annotated[
+    bool, typer.Option("--check", help="Write nothing; list what is out of date and exit 1 if any.")
+]
+
+
+def languages_of(project: Project, codes: list[str] | None) -> list[str] | None:
+    return [project.language(code) for code in codes] if codes else None
+
+
+def print_step(name: str, report: StepReport, *, check: bool = False) -> None:
+    for note in report.notes:
+        say(note)
+    if check:
+        for path in report.written:
+            say(f"out of date: {path}")
+        if report.written:
+            raise typer.Exit(1)
+        return
+    for path in report.written:
+        say(f"wrote {path}")
+    say(f"{name}: {len(report.written)} written, {report.unchanged} unchanged")
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    source_language: Annotated[str, typer.Option(help="Language articles are written in.")] = "en",
+    languages: Annotated[
+        str, typer.Option(help="Comma-separated languages of the editions.")
+    ] = "en,zh",
+) -> None:
+    """Lay out an empty workspace here (or in --root); never overwrites anything."""
+    root = ctx.obj
+    assert isinstance(root, Path)
+    with reported():
+        source = normalise_language(source_language, where="--source-language")
+        langs = [normalise_language(code, where="--languages") for code in languages.split(",")]
+        for path in init_workspace(root, source_language=source, languages=langs):
+            say(f"created {path}")
+
+
+@app.command("extract")
+def extract_command(ctx: typer.Context, check: CheckOption = False) -> None:
+    """Sources -> templates: locales/templates/<slug>.pot, one entry per block."""
+    with reported():
+        print_step("extract", extract(project_of(ctx), check=check), check=check)
+
+
+@app.command("update")
+def update_command(ctx: typer.Context, lang: LangOption = None, check: CheckOption = False) -> None:
+    """Templates -> catalogs: locales/<lang>/<slug>.po, merged like msgmerge."""
+    project = project_of(ctx)
+    with reported():
+        print_step("update", update(project, languages=languages_of(project, lang), check=check),
+                   check=check)
+
+
+@app.command("build")
+def build_command(
+    ctx: typer.Context,
+    lang: LangOption = None,
+    min_approved: Annotated[
+        int | None, typer.Option(help="Percent approved an edition needs (default: setting).")
+    ] = None,
+    include_drafts: Annotated[
+        bool, typer.Option(help="Preview: use fuzzy drafts too, not only approved entries.")
+    ] = False,
+    check: CheckOption = False,
+) -> None:
+    """Catalogs -> editions: build/<lang>/<slug>.md from approved translations."""
+    project = project_of(ctx)
+    with reported():
+        report = build(project, languages=languages_of(project, lang), min_approved=min_approved,
+                       include_drafts=include_drafts, check=check)
+        print_step("build", report, check=check)
+
+
+@app.command("sync")
+def sync_command(
+    ctx: typer.Context,
+    lang: LangOption = None,
+    engine: Annotated[str | None, typer.Option(help="Machine-translation engine.")] = None,
+    engine_url: Annotated[str | None, typer.Option(help="Engine server URL (libre).")] = None,
+    no_mt: Annotated[bool, typer.Option("--no-mt", help="No machine translation.")] = False,
+) -> None:
+    """The whole chain: extract, update, translate, build, and what needs a human."""
+    project = project_of(ctx)
+    with reported():
+        report = sync(project, languages=languages_of(project, lang), machine_translation=not no_mt,
+                      engine=engine, engine_url=engine_url)
+        for name, step in report.steps.items():
+            print_step(name, step)
+        if report.engine_error is not None:
+            say(f"error: {report.engine_error}")
+        for language, count in report.needs_review.items():
+            say(f"{language}: {count} drafts to review — run `l10n review --lang {language}`")
+        if report.exit_code:
+            raise typer.Exit(report.exit_code)
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for tools.")]
+
+
+@app.command("check")
+def check_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOption = False) -> None:
+    """Quality checks on approved entries and drafts; exit 1 when anything is critical."""
+    project = project_of(ctx)
+    with reported():
+        reports = check_workspace(project, languages=languages_of(project, lang))
+    if as_json:
+        say(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            say(str(report))
+        counts = Counter(r.severity for r in reports)
+        say(f"check: {len(reports)} problems: "
+            + ", ".join(f"{counts[s]} {s}" for s in SEVERITIES))
+    if any(r.severity == "critical" for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command("status")
+def status_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOption = False) -> None:
+    """Approved, drafts and untranslated strings per article and language, with a total."""
+    project = project_of(ctx)
+    with reported():
+        rows = workspace_status(project, languages=languages_of(project, lang))
+    if as_json:
+        say(json.dumps({"articles": [r.to_dict() for r in rows], "total": total(rows).to_dict()},
+                       ensure_ascii=False, indent=2))
+    else:
+        Console().print(status_table(rows))
 
 
 def main() -> None:

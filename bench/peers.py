@@ -1,0 +1,442 @@
+"""The peers we measure ourselves against, installed apart from our own virtualenv, and the timing
+machinery that run.py also uses for our commands.
+
+- Translate Toolkit (``translate-toolkit[markdown]``) in ``bench/.venv-peers``, driven by its own
+  recursive command line: one ``md2po`` process for the whole ``source/`` folder, one ``po2md``.
+- mdpo in ``bench/.venv-mdpo`` (its ``md2po`` command clashes with Translate Toolkit's), driven by
+  a small Python loop over its API (``markdown_to_pofile`` / ``pofile_to_markdown``): one process,
+  one call per article, because its own command line makes one catalog for every file given.
+- po4a from Debian, driven by one ``po4a`` configuration file that lists every article with one
+  POT per article (``$master``): ``--no-translations`` to extract, ``--no-update`` to build.
+
+Each step runs under ``/usr/bin/time -v`` (peak resident memory); a peer that fails on some
+articles, or crashes, is recorded, never fatal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+BENCH = Path(__file__).resolve().parent
+PEERS_VENV = BENCH / ".venv-peers"
+MDPO_VENV = BENCH / ".venv-mdpo"
+TIME = "/usr/bin/time"
+PEERS = ("tt", "mdpo", "po4a")
+NAMES = {"tt": "Translate Toolkit", "mdpo": "mdpo", "po4a": "po4a"}
+
+
+# ---------------------------------------------------------------- measuring
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One subprocess: wall seconds, peak resident memory (MB), exit code and output."""
+
+    seconds: float
+    peak_mb: float | None
+    returncode: int
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+
+
+def measure(cmd: Sequence[str], *, cwd: Path | None = None, timeout: float = 1800,
+            env: dict[str, str] | None = None) -> Measured:
+    """Run ``cmd``, timing it and reading its peak memory from ``/usr/bin/time -v`` (or, without
+    it, from ``getrusage(RUSAGE_CHILDREN)``, which is the largest child so far)."""
+    handle, report = tempfile.mkstemp(prefix="bench-time-")
+    os.close(handle)
+    wrapped = [TIME, "-v", "-o", report, *cmd] if os.path.exists(TIME) else list(cmd)
+    start = time.perf_counter()
+    timed_out = False
+    try:
+        done = subprocess.run(wrapped, cwd=cwd, env=env, check=False, capture_output=True, text=True,
+                              timeout=timeout)
+        code, out, err = done.returncode, done.stdout, done.stderr
+    except subprocess.TimeoutExpired as expired:
+        timed_out, code = True, -9
+        out = (expired.stdout or b"").decode() if isinstance(expired.stdout, bytes) else ""
+        err = f"killed after {timeout:.0f} s"
+    seconds = time.perf_counter() - start
+    peak = _peak_mb(Path(report))
+    os.unlink(report)
+    if peak is None and not os.path.exists(TIME):
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return Measured(seconds, peak, code, out, err, timed_out)
+
+
+def _peak_mb(report: Path) -> float | None:
+    text = report.read_text(errors="replace") if report.exists() else ""
+    found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    return int(found.group(1)) / 1024 if found else None
+
+
+# ---------------------------------------------------------------- catalogs
+
+
+_KEEP = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^>]*>|\{\d+\}|%\w|https?://\S+")
+_ACCENTS = str.maketrans("aeiouAEIOU", "áéíóúÁÉÍÓÚ")
+
+
+def pseudo(text: str) -> str:
+    """A pseudo-translation: vowels accented, code spans, link targets and placeholders kept."""
+    out, last = [], 0
+    for kept in _KEEP.finditer(text):
+        out += [text[last:kept.start()].translate(_ACCENTS), kept.group()]
+        last = kept.end()
+    out.append(text[last:].translate(_ACCENTS))
+    return "".join(out)
+
+
+def identity(text: str) -> str:
+    return text
+
+
+def fill(source: Path, target: Path, translate: Callable[[str], str], *,
+         language: str = "zh") -> int:
+    """Write ``target``: the catalog ``source`` with every msgstr set to ``translate(msgid)``,
+    not fuzzy. Returns the number of entries filled."""
+    catalog = polib.pofile(str(source), wrapwidth=79)
+    catalog.metadata["Language"] = language
+    charset = catalog.metadata.get("Content-Type", "")
+    if "CHARSET" in charset or not charset:
+        catalog.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    filled = 0
+    for entry in catalog:
+        if entry.obsolete:
+            continue
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: translate(entry.msgid)}
+        else:
+            entry.msgstr = translate(entry.msgid)
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        filled += 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    catalog.save(str(target))
+    return filled
+
+
+def msgfmt_passes(paths: Sequence[Path]) -> int:
+    """How many of ``paths`` ``msgfmt -c`` accepts."""
+    return sum(
+        subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)],
+                       check=False, capture_output=True).returncode == 0
+        for path in paths)
+
+
+def identical(sources: Sequence[Path], editions: Path, suffix: str = ".md") -> int:
+    """How many sources have an edition in ``editions`` with exactly the same bytes."""
+    count = 0
+    for source in sources:
+        edition = editions / (source.stem + suffix)
+        if edition.exists() and edition.read_bytes() == source.read_bytes():
+            count += 1
+    return count
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class Step:
+    """One timed step over the corpus; ``seconds`` is scaled to the whole corpus when capped."""
+
+    seconds: float | None = None
+    peak_mb: float | None = None
+    done: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class PeerResult:
+    tool: str
+    how: str
+    articles: int
+    extract: Step = field(default_factory=Step)
+    build: Step = field(default_factory=Step)
+    identical: int | None = None
+    pot_ok: int | None = None
+    pots: int = 0
+    skipped: str = ""
+
+
+# ---------------------------------------------------------------- installing
+
+
+def _venv(path: Path, requirement: str, module: str) -> str | None:
+    python = path / "bin" / "python"
+    if python.exists() and subprocess.run([str(python), "-c", f"import {module}"],
+                                          check=False, capture_output=True).returncode == 0:
+        return None
+    made = subprocess.run([sys.executable, "-m", "venv", str(path)], check=False, capture_output=True,
+                          text=True)
+    if made.returncode:
+        return f"python -m venv {path} failed: {made.stderr.strip()[-300:]}"
+    done = subprocess.run([str(python), "-m", "pip", "install", "-q", requirement],
+                          check=False, capture_output=True, text=True)
+    if done.returncode:
+        return f"pip install {requirement} failed: {done.stderr.strip()[-300:]}"
+    return None
+
+
+def _po4a() -> str | None:
+    if shutil.which("po4a"):
+        return None
+    if os.geteuid() != 0:
+        return "po4a is not installed and we are not root: `apt-get install po4a` to include it"
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "po4a"]):
+        done = subprocess.run(cmd, check=False, capture_output=True, text=True,
+                              env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        if done.returncode:
+            return f"{' '.join(cmd)} failed: {done.stderr.strip()[-300:]}"
+    return None if shutil.which("po4a") else "po4a still missing after apt-get install"
+
+
+def install(peer: str) -> str | None:
+    """Install one peer if needed; returns why it cannot be run, or None."""
+    if peer == "tt":
+        return _venv(PEERS_VENV, "translate-toolkit[markdown]", "translate.storage.markdown")
+    if peer == "mdpo":
+        return _venv(MDPO_VENV, "mdpo", "mdpo")
+    if peer == "po4a":
+        return _po4a()
+    raise ValueError(f"unknown peer {peer!r}; expected one of {', '.join(PEERS)}")
+
+
+# ---------------------------------------------------------------- running
+
+
+def _missing(sources: Sequence[Path], folder: Path, suffix: str, why: str) -> dict[str, str]:
+    return {s.stem: why for s in sources if not (folder / (s.stem + suffix)).exists()}
+
+
+def _first_error(measured: Measured) -> str:
+    lines = [line for line in measured.stderr.splitlines() if line.strip()]
+    return (lines[-1] if lines else f"exit code {measured.returncode}")[:200]
+
+
+def _fill_all(pots: Path, pos: Path, translate: Callable[[str], str],
+              name: Callable[[str], str] = lambda stem: f"{stem}.po") -> None:
+    for pot in sorted(pots.glob("*.pot")):
+        try:
+            fill(pot, pos / name(pot.stem), translate)
+        except (OSError, ValueError) as error:  # polib rejects it: the build will miss it
+            print(f"  cannot fill {pot.name}: {error}", file=sys.stderr)
+
+
+def _step(measured: Measured, sources: Sequence[Path], outputs: Path, suffix: str) -> Step:
+    why = "timed out" if measured.timed_out else _first_error(measured)
+    failed = _missing(sources, outputs, suffix, why)
+    return Step(seconds=measured.seconds, peak_mb=measured.peak_mb,
+                done=len(sources) - len(failed), failed=failed,
+                note=f"killed after {measured.seconds:.0f} s" if measured.timed_out else "")
+
+
+def run_tt(sources: Sequence[Path], source_dir: Path, work: Path, *, timeout: float) -> PeerResult:
+    result = PeerResult(NAMES["tt"], "one md2po process for source/ (-P), one po2md for po/ "
+                        "(its recursive CLI, default options)", len(sources))
+    python = str(PEERS_VENV / "bin" / "python")
+    pot, po, out = work / "pot", work / "po", work / "out"
+    extract = measure([python, "-m", "translate.convert.md2po", "-P", "-i", str(source_dir),
+                       "-o", str(pot)], timeout=timeout)
+    result.extract = _step(extract, sources, pot, ".pot")
+    _fill_all(pot, po, pseudo)
+    build = measure([python, "-m", "translate.convert.po2md", "-i", str(po), "-t",
+                     str(source_dir), "-o", str(out)], timeout=timeout)
+    result.build = _step(build, sources, out, ".md")
+    _fill_all(pot, po, identity)
+    shutil.rmtree(out, ignore_errors=True)
+    measure([python, "-m", "translate.convert.po2md", "-i", str(po), "-t", str(source_dir),
+             "-o", str(out)], timeout=timeout)
+    result.identical = identical(sources, out)
+    pots = sorted(pot.glob("*.pot"))
+    result.pots, result.pot_ok = len(pots), msgfmt_passes(pots)
+    return result
+
+
+MDPO_DRIVER = r"""
+import json, signal, sys, time
+from pathlib import Path
+from mdpo.md2po import markdown_to_pofile
+from mdpo.po2md import pofile_to_markdown
+
+step, listing, work, budget = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), float(sys.argv[4])
+progress = open(work / f"{step}.progress", "a", encoding="utf-8")
+
+class Hang(Exception):
+    pass
+
+def hang(*_):
+    raise Hang("no answer after 60 s")
+
+signal.signal(signal.SIGALRM, hang)
+start = time.perf_counter()
+for line in listing.read_text().splitlines():
+    if time.perf_counter() - start > budget:
+        break
+    path = Path(line)
+    progress.write(json.dumps({"start": path.stem}) + "\n"); progress.flush()
+    error = ""
+    signal.alarm(60)
+    try:
+        if step == "extract":
+            markdown_to_pofile(str(path)).save(str(work / "pot" / f"{path.stem}.pot"))
+        else:
+            pofile_to_markdown(str(path), [str(work / "po" / f"{path.stem}.po")],
+                               save=str(work / "out" / f"{path.stem}.md"))
+    except Exception as exc:
+        error = (f"{type(exc).__name__}: {exc}".splitlines() or ["?"])[0][:200]
+    finally:
+        signal.alarm(0)
+    progress.write(json.dumps({"end": path.stem, "error": error,
+                               "seconds": time.perf_counter() - start}) + "\n")
+    progress.flush()
+"""
+
+
+def _mdpo_step(step: str, sources: Sequence[Path], work: Path, *, budget: float) -> Step:
+    """Run the mdpo driver over ``sources``, restarting it after an article that kills it."""
+    python = str(MDPO_VENV / "bin" / "python")
+    progress = work / f"{step}.progress"
+    progress.unlink(missing_ok=True)
+    result = Step()
+    remaining = list(sources)
+    seconds = 0.0
+    peak = 0.0
+    loop_seconds = 0.0
+    while remaining:
+        listing = work / f"{step}.list"
+        listing.write_text("".join(f"{p}\n" for p in remaining))
+        measured = measure([python, "-c", MDPO_DRIVER, step, str(listing), str(work),
+                            str(budget - loop_seconds)], timeout=budget + 600)
+        seconds += measured.seconds
+        peak = max(peak, measured.peak_mb or 0)
+        started, ended = "", set()
+        run_seconds = 0.0
+        for line in progress.read_text().splitlines():
+            record = json.loads(line)
+            if "start" in record:
+                started = record["start"]
+            else:
+                ended.add(record["end"])
+                run_seconds = record["seconds"]
+                if record["error"]:
+                    result.failed[record["end"]] = record["error"]
+        progress.unlink()
+        loop_seconds += run_seconds
+        done_now = [p for p in remaining if p.stem in ended]
+        result.done += len(done_now)
+        if started and started not in ended:  # the process died on this article
+            result.failed[started] = f"process died ({_first_error(measured)})"
+            result.done += 1
+            done_now.append(next(p for p in remaining if p.stem == started))
+        remaining = [p for p in remaining if p not in done_now]
+        if measured.returncode == 0 and remaining:  # the budget ran out
+            break
+    result.seconds, result.peak_mb = seconds, peak or None
+    if result.done < len(sources):
+        # Capped: scale the per-article loop time to the whole corpus, keep one start-up.
+        startup = max(seconds - loop_seconds, 0.0)
+        result.seconds = startup + loop_seconds * len(sources) / max(result.done, 1)
+        result.note = f"capped at {result.done} articles, scaled to {len(sources)}"
+    return result
+
+
+def run_mdpo(sources: Sequence[Path], source_dir: Path, work: Path, *,
+             timeout: float) -> PeerResult:
+    result = PeerResult(NAMES["mdpo"], "one Python process looping over its API "
+                        "(markdown_to_pofile, pofile_to_markdown), one call per article",
+                        len(sources))
+    pot, po, out = work / "pot", work / "po", work / "out"
+    for folder in (pot, po, out):
+        folder.mkdir(parents=True, exist_ok=True)
+    result.extract = _mdpo_step("extract", sources, work, budget=timeout)
+    _fill_all(pot, po, pseudo)
+    built = [s for s in sources if (po / f"{s.stem}.po").exists()]
+    result.build = _mdpo_step("build", built, work, budget=timeout)
+    result.build.failed.update(_missing(sources, po, ".po", "no catalog from extract"))
+    _fill_all(pot, po, identity)
+    shutil.rmtree(out)
+    out.mkdir()
+    _mdpo_step("build", built, work, budget=timeout)
+    result.identical = identical(sources, out)
+    pots = sorted(pot.glob("*.pot"))
+    result.pots, result.pot_ok = len(pots), msgfmt_passes(pots)
+    return result
+
+
+def _po4a_config(sources: Sequence[Path], work: Path) -> Path:
+    lines = ["[po4a_langs] zh",
+             f"[po4a_paths] {work}/pot/$master.pot $lang:{work}/po/$master.$lang.po",
+             "[options] --master-charset UTF-8 --localized-charset UTF-8 --keep 0",
+             ""]
+    lines += [f"[type: text] {s} $lang:{work}/out/$lang/{s.name} "
+              f'opt:"-o markdown -o yfm_keys=title,summary"' for s in sources]
+    config = work / "po4a.cfg"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config
+
+
+def run_po4a(sources: Sequence[Path], source_dir: Path, work: Path, *,
+             timeout: float) -> PeerResult:
+    result = PeerResult(NAMES["po4a"], "one po4a run over a config listing every article, one "
+                        "POT per article ($master): --no-translations, then --no-update",
+                        len(sources))
+    config = _po4a_config(sources, work)
+    pot, po, out = work / "pot", work / "po", work / "out" / "zh"
+    for folder in (pot, po):
+        folder.mkdir(parents=True, exist_ok=True)
+    extract = measure(["po4a", "--no-translations", str(config)], timeout=timeout)
+    result.extract = _step(extract, sources, pot, ".md.pot")  # $master keeps the suffix
+
+    def zh_po(stem: str) -> str:
+        return f"{stem}.zh.po"
+
+    _fill_all(pot, po, pseudo, zh_po)
+    build = measure(["po4a", "--no-update", str(config)], timeout=timeout)
+    result.build = _step(build, sources, out, ".md")
+    _fill_all(pot, po, identity, zh_po)
+    shutil.rmtree(out, ignore_errors=True)
+    measure(["po4a", "--no-update", str(config)], timeout=timeout)
+    result.identical = identical(sources, out)
+    pots = sorted(pot.glob("*.pot"))
+    result.pots, result.pot_ok = len(pots), msgfmt_passes(pots)
+    return result
+
+
+RUNNERS = {"tt": run_tt, "mdpo": run_mdpo, "po4a": run_po4a}
+
+
+def run_peer(peer: str, sources: Sequence[Path], source_dir: Path, work: Path, *,
+             cap: float = 300) -> PeerResult:
+    """Install (if needed) and run one peer over ``sources`` in a fresh ``work`` folder.
+
+    mdpo's loop stops after ``cap`` seconds a step and its time is scaled to the corpus; a tool
+    driven by its own command line is killed after three times ``cap`` (recorded as failures)."""
+    why = install(peer)
+    if why:
+        return PeerResult(NAMES[peer], "", len(sources), skipped=why)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        timeout = cap if peer == "mdpo" else 3 * cap
+        return RUNNERS[peer](sources, source_dir, work, timeout=timeout)
+    except Exception as error:  # noqa: BLE001 -- a peer's crash is a finding, not the end of the run
+        return PeerResult(NAMES[peer], "", len(sources),
+                          skipped=f"runner failed: {type(error).__name__}: {error}")

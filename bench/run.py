@@ -1,0 +1,206 @@
+"""Benchmark: l10n against Translate Toolkit, mdpo and po4a on one generated corpus.
+
+    .venv/bin/python bench/run.py [--articles 1000] [--peers tt,mdpo,po4a] [--skip-peers]
+
+Generates bench/out/corpus-N (see corpus.py), times our extract, update and build (zh catalogs
+filled with pseudo-translations, so the build does real work) and ``sync`` with nothing changed;
+then each peer's extract (md -> POT per article) and build (PO -> md per article). Also counts the
+articles each tool rebuilds byte-identically when every translation equals its msgid, and the
+POT files ``msgfmt -c`` accepts. Prints a table and writes it to bench/out/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus
+import peers
+from peers import Measured, PeerResult, Step, fill, identical, measure
+
+BENCH = Path(__file__).resolve().parent
+OUT = BENCH / "out"
+
+
+@dataclass
+class Ours:
+    """Our side: each timed command, and what went wrong."""
+
+    steps: dict[str, Measured] = field(default_factory=dict)
+    identical: int | None = None
+    pot_ok: int | None = None
+    pots: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def l10n_command() -> list[str]:
+    """Our command: the virtualenv's ``l10n`` script (``make bench`` installs it), else the
+    package run from this checkout."""
+    script = Path(sys.executable).parent / "l10n"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
+            "from l10n.cli import main; main()"), str(BENCH.parent)]
+
+
+def _fill_catalogs(folder: Path, translate: Callable[[str], str]) -> None:
+    for po in sorted(folder.glob("**/*.po")):
+        fill(po, po, translate)
+
+
+def run_ours(workspace: Path, sources: list[Path], *, timeout: float) -> Ours:
+    """Time extract, update, build (pseudo-filled), then identity and ``sync`` with no change."""
+    ours = Ours()
+    l10n = [*l10n_command(), "--root", str(workspace)]
+
+    def step(name: str, *args: str, timed: bool = True) -> bool:
+        measured = measure([*l10n, *args], timeout=timeout)
+        if timed:
+            ours.steps[name] = measured
+        if measured.returncode != 0:
+            ours.errors.append(f"l10n {' '.join(args)}: exit {measured.returncode}: "
+                               f"{peers._first_error(measured)}")
+        return measured.returncode == 0
+
+    if not (step("extract", "extract") and step("update", "update")):
+        return ours
+    zh = workspace / "locales" / "zh"
+    _fill_catalogs(zh, peers.pseudo)
+    if not step("build", "build", "--min-approved", "0"):
+        return ours
+    _fill_catalogs(zh, peers.identity)
+    step("build (identity)", "build", "--min-approved", "0", timed=False)
+    ours.identical = identical(sources, workspace / "build" / "zh")
+    pots = sorted((workspace / "locales" / "templates").glob("**/*.pot"))
+    ours.pots, ours.pot_ok = len(pots), peers.msgfmt_passes(pots)
+    step("sync (settle)", "sync", timed=False)
+    step("sync", "sync")
+    return ours
+
+
+# ---------------------------------------------------------------- report
+
+
+def _s(seconds: float | None) -> str:
+    return "—" if seconds is None else f"{seconds:.1f}"
+
+
+def _mb(mb: float | None) -> str:
+    return "—" if mb is None else f"{mb:.0f}"
+
+
+def _failures(*steps: Step) -> str:
+    parts = []
+    for name, one in zip(("extract", "build"), steps, strict=True):
+        if one.failed:
+            first = next(iter(one.failed.items()))
+            parts.append(f"{name}: {len(one.failed)} failed (e.g. {first[0]}: {first[1]})")
+    return "; ".join(parts) or "none"
+
+
+def report(ours: Ours, results: list[PeerResult], *, articles: int, seconds: float) -> str:
+    ext = ours.steps.get("extract")
+    upd = ours.steps.get("update")
+    bld = ours.steps.get("build")
+    sync = ours.steps.get("sync")
+    chain = [m for m in (ext, upd, bld) if m]
+    our_total = sum(m.seconds for m in chain) if len(chain) == 3 else None
+    our_peak = max((m.peak_mb or 0 for m in chain), default=None)
+    rows = [
+        ("| tool | extract s | update s | build s | total s | peak MB | × l10n "
+        "| identical | POT passes msgfmt -c | failures |"),
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        (f"| l10n | {_s(ext and ext.seconds)} | {_s(upd and upd.seconds)} "
+        f"| {_s(bld and bld.seconds)} | {_s(our_total)} | {_mb(our_peak)} | 1.0 "
+        f"| {ours.identical if ours.identical is not None else '—'}/{articles} "
+        f"| {ours.pot_ok if ours.pot_ok is not None else '—'}/{ours.pots} "
+        f"| {'; '.join(ours.errors) or 'none'} |"),
+    ]
+    notes = []
+    for result in results:
+        if result.skipped:
+            rows.append(f"| {result.tool} | — | — | — | — | — | — | — | — "
+                        f"| skipped: {result.skipped} |")
+            continue
+        e, b = result.extract, result.build
+        total = e.seconds + b.seconds if e.seconds is not None and b.seconds is not None else None
+        ratio = f"{total / our_total:.1f}" if total and our_total else "—"
+        peak = max(e.peak_mb or 0, b.peak_mb or 0) or None
+        rows.append(
+            f"| {result.tool} | {_s(e.seconds)} | — | {_s(b.seconds)} | {_s(total)} "
+            f"| {_mb(peak)} | {ratio} | {result.identical}/{articles} "
+            f"| {result.pot_ok}/{result.pots} | {_failures(e, b)} |")
+        capped = "; ".join(f"{n}: {s.note}" for n, s in (("extract", e), ("build", b)) if s.note)
+        notes.append(f"- {result.tool}: {result.how}" + (f". {capped}" if capped else ""))
+    sync_line = (f"`l10n sync` with nothing changed: {_s(sync.seconds)} s "
+                 f"(peak {_mb(sync.peak_mb)} MB)" if sync else "`l10n sync`: not measured")
+    return "\n".join([
+        f"# Benchmark: {articles} articles (bench/out/corpus-{articles})",
+        "",
+        (f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{platform.machine()}, {time.strftime('%Y-%m-%d %H:%M')}; whole run {seconds:.0f} s."),
+        "",
+        *rows,
+        "",
+        sync_line,
+        "",
+        ("Seconds are wall time for the whole corpus, start-up included; peak MB is the largest "
+        "resident set of any one step (`/usr/bin/time -v`). l10n's chain is extract + update + "
+        "build (`--min-approved 0`, zh catalogs pseudo-translated); a peer's is extract + build. "
+        "× l10n is the peer's total over ours. *identical*: editions equal to their source byte "
+        "for byte when every msgstr equals its msgid."),
+        "",
+        "How each tool was driven:",
+        ("- l10n: one process per command over the workspace (`l10n --root DIR extract`, "
+        "`update`, `build --min-approved 0`, `sync`)"),
+        *notes,
+        "",
+    ])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--peers", default=",".join(peers.PEERS),
+                        help="comma-separated, from: " + ", ".join(peers.PEERS))
+    parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--cap", type=float, default=300,
+                        help="seconds a peer step may take before it is capped and scaled")
+    args = parser.parse_args(argv)
+    chosen = [] if args.skip_peers else [p for p in args.peers.split(",") if p]
+    unknown = set(chosen) - set(peers.PEERS)
+    if unknown:
+        parser.error(f"unknown peer(s): {', '.join(sorted(unknown))}")
+
+    started = time.perf_counter()
+    workspace = OUT / f"corpus-{args.articles}"
+    sources = corpus.write_workspace(workspace, articles=args.articles, seed=args.seed)
+    print(f"corpus: {len(sources)} articles in {workspace / 'source'}", flush=True)
+    ours = run_ours(workspace, sources, timeout=3 * args.cap)
+    for name, measured in ours.steps.items():
+        print(f"  l10n {name}: {measured.seconds:.2f} s, {_mb(measured.peak_mb)} MB", flush=True)
+    results = []
+    for peer in chosen:
+        print(f"{peers.NAMES[peer]}…", flush=True)
+        result = peers.run_peer(peer, sources, workspace / "source", OUT / "peers" / peer,
+                                cap=args.cap)
+        timing = f"extract {_s(result.extract.seconds)} s, build {_s(result.build.seconds)} s"
+        print(f"  {result.skipped or timing}", flush=True)
+        results.append(result)
+    text = report(ours, results, articles=args.articles, seconds=time.perf_counter() - started)
+    (OUT / "results.md").write_text(text, encoding="utf-8")
+    print()
+    print(text)
+    return 1 if ours.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,293 @@
+"""Templates and catalogs: build a template from segments; update a catalog from its template with
+msgmerge's semantics (exact matches keep their state, changed paragraphs become fuzzy suggestions
+with ``#|`` previous msgids, vanished blocks become obsolete ``#~`` and come back when the block does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+import polib
+from babel.messages.plurals import get_plural
+from rapidfuzz import fuzz, process, utils
+
+from l10n.atomic import write_text_atomic
+from l10n.errors import CatalogError
+from l10n.pofile import format_catalog, read_catalog
+from l10n.project import Project
+from l10n.report import StepReport
+from l10n.segment import Segment
+from l10n.state import State, digest, file_digest
+
+if TYPE_CHECKING:
+    from l10n.glossary import Glossary
+
+# msgmerge's own threshold for offering an old translation as a fuzzy suggestion.
+FUZZY_CUTOFF = 60.0
+# Extracted comments we write ourselves and keep across updates (where a draft came from).
+PROVENANCE_PREFIXES = ("machine translation:", "translation memory:")
+GLOSSARY_PREFIX = "glossary:"
+
+Comments = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class CatalogStats:
+    """Counts over the live (non-obsolete) entries of a catalog."""
+
+    approved: int
+    drafts: int
+    untranslated: int
+    words: int
+    approved_words: int
+
+    @property
+    def total(self) -> int:
+        return self.approved + self.drafts + self.untranslated
+
+    @property
+    def percent_approved(self) -> float:
+        return 100.0 * self.approved / self.total if self.total else 100.0
+
+
+def now_stamp() -> str:
+    """A header date in gettext's form, ``2026-11-26 10:46+0000``."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+
+
+def is_approved(entry: polib.POEntry) -> bool:
+    """gettext's meaning: translated, not fuzzy, not obsolete."""
+    return bool(entry.msgstr) and "fuzzy" not in entry.flags and not entry.obsolete
+
+
+def is_draft(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr) and "fuzzy" in entry.flags and not entry.obsolete
+
+
+def word_count(text: str) -> int:
+    """Words as translators count them: Latin words by spaces, each CJK character as one."""
+    count = 0
+    for token in text.split():
+        cjk = sum(1 for ch in token if _is_cjk(ch))
+        count += cjk + (1 if cjk < len(token) else 0)
+    return count
+
+
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return (0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FFFF
+            or 0x3040 <= code <= 0x30FF or 0xAC00 <= code <= 0xD7AF)
+
+
+def stats(catalog: polib.POFile) -> CatalogStats:
+    approved = drafts = untranslated = words = approved_words = 0
+    for entry in catalog:
+        if entry.obsolete or not entry.msgid:
+            continue
+        n = word_count(entry.msgid)
+        words += n
+        if is_approved(entry):
+            approved += 1
+            approved_words += n
+        elif is_draft(entry):
+            drafts += 1
+        else:
+            untranslated += 1
+    return CatalogStats(approved, drafts, untranslated, words, approved_words)
+
+
+# -- templates ------------------------------------------------------------------------------
+
+def template_header(slug: str, source_language: str, date: str) -> dict[str, str]:
+    return {
+        "Project-Id-Version": slug,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": date,
+        "PO-Revision-Date": date,
+        "Last-Translator": "",
+        "Language-Team": "",
+        "Language": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Source-Language": source_language,
+    }
+
+
+def build_template(slug: str, source_language: str, segments: Iterable[Segment], *,
+                   date: str) -> polib.POFile:
+    """One entry per distinct msgid, in first-appearance order; repeated text gets every reference."""
+    template = polib.POFile(wrapwidth=79, encoding="utf-8")
+    template.metadata = template_header(slug, source_language, date)
+    by_msgid: dict[str, polib.POEntry] = {}
+    for segment in segments:
+        if not segment.msgid.strip():
+            continue
+        entry = by_msgid.get(segment.msgid)
+        if entry is None:
+            entry = polib.POEntry(msgid=segment.msgid, msgstr="", comment=segment.kind,
+                                  occurrences=[])
+            by_msgid[segment.msgid] = entry
+            template.append(entry)
+        elif segment.kind not in entry.comment.split("; "):
+            entry.comment += f"; {segment.kind}"
+        entry.occurrences.append((segment.path, str(segment.line)))
+    return template
+
+
+# -- update ---------------------------------------------------------------------------------
+
+def catalog_header(template: polib.POFile, language: str, previous: polib.POFile | None,
+                   date: str) -> dict[str, str]:
+    header = dict(previous.metadata) if previous is not None else {}
+    base = dict(template.metadata)
+    result = {
+        "Project-Id-Version": base.get("Project-Id-Version", ""),
+        "Report-Msgid-Bugs-To": base.get("Report-Msgid-Bugs-To", ""),
+        "POT-Creation-Date": base.get("POT-Creation-Date", date),
+        "PO-Revision-Date": header.get("PO-Revision-Date", date),
+        "Last-Translator": header.get("Last-Translator", ""),
+        "Language-Team": header.get("Language-Team", ""),
+        "Language": language,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": get_plural(language).plural_forms,
+    }
+    if "X-Source-Language" in base:
+        result["X-Source-Language"] = base["X-Source-Language"]
+    # Keep any header field a translator or an editor added.
+    for key, value in header.items():
+        result.setdefault(key, value)
+    return result
+
+
+def _key(entry: polib.POEntry) -> tuple[str | None, str]:
+    return (entry.msgctxt, entry.msgid)
+
+
+def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, language: str,
+                   comments: Comments | None = None, date: str | None = None) -> polib.POFile:
+    """Merge a template into a catalog the way msgmerge does; the result is a new POFile.
+
+    ``comments(msgid)`` gives extra extracted comments (glossary hints) refreshed on every update.
+    """
+    date = date or now_stamp()
+    catalog = polib.POFile(wrapwidth=79, encoding="utf-8")
+    catalog.header = previous.header if previous is not None else ""
+    catalog.metadata = catalog_header(template, language, previous, date)
+    old: dict[tuple[str | None, str], polib.POEntry] = {}
+    if previous is not None:
+        for entry in previous:
+            if entry.msgid:
+                old.setdefault(_key(entry), entry)
+    candidates = [e for e in old.values() if e.msgstr and not e.msgid_plural]
+    choices = [e.msgid for e in candidates]
+    used: set[tuple[str | None, str]] = set()
+    for tentry in template:
+        if not tentry.msgid:
+            continue
+        entry = polib.POEntry(msgid=tentry.msgid, msgctxt=tentry.msgctxt, msgstr="",
+                              occurrences=list(tentry.occurrences), flags=[])
+        extracted = [tentry.comment] if tentry.comment else []
+        match = old.get(_key(tentry))
+        if match is not None:
+            used.add(_key(match))
+            entry.msgstr = match.msgstr
+            entry.tcomment = match.tcomment
+            entry.flags = [f for f in match.flags if f != "fuzzy"]
+            if "fuzzy" in match.flags and match.msgstr:
+                entry.flags.insert(0, "fuzzy")
+                entry.previous_msgid = match.previous_msgid
+                entry.previous_msgctxt = match.previous_msgctxt
+            extracted += [c for c in match.comment.splitlines()
+                          if c.startswith(PROVENANCE_PREFIXES)] if match.msgstr else []
+        elif choices:
+            found = process.extractOne(tentry.msgid, choices, scorer=fuzz.ratio,
+                                       processor=utils.default_process, score_cutoff=FUZZY_CUTOFF)
+            if found is not None:
+                similar = candidates[found[2]]
+                entry.msgstr = similar.msgstr
+                entry.flags = ["fuzzy"]
+                entry.previous_msgid = similar.msgid
+                entry.previous_msgctxt = similar.msgctxt
+                extracted += [c for c in similar.comment.splitlines()
+                              if c.startswith(PROVENANCE_PREFIXES)]
+        if comments is not None:
+            extracted += comments(tentry.msgid)
+        entry.comment = "\n".join(extracted)
+        catalog.append(entry)
+    if previous is not None:
+        live = {_key(e) for e in catalog}
+        for entry in previous:
+            if not entry.msgid or _key(entry) in used or _key(entry) in live or not entry.msgstr:
+                continue
+            live.add(_key(entry))
+            gone = polib.POEntry(msgid=entry.msgid, msgctxt=entry.msgctxt, msgstr=entry.msgstr,
+                                 tcomment=entry.tcomment, flags=list(entry.flags), obsolete=True)
+            gone.comment = "\n".join(c for c in entry.comment.splitlines()
+                                     if c.startswith(PROVENANCE_PREFIXES))
+            catalog.append(gone)
+    return catalog
+
+
+# -- the update step over a workspace ---------------------------------------------------------
+
+def update(project: Project, *, languages: Sequence[str] | None = None,
+           check: bool = False) -> StepReport:
+    """Templates -> catalogs for every article and target language (or just ``languages``)."""
+    from l10n.glossary import Glossary
+
+    state = State(project.state_dir / "state.json")
+    report = StepReport()
+    articles = project.articles()
+    glossary = Glossary.load(
+        project.glossary_path, languages=project.settings.languages,
+        source_languages=sorted({a.language for a in articles}),
+        display=project.relative(project.glossary_path))
+    glossary_print = file_digest(project.glossary_path)
+    for article in articles:
+        template_path = project.template_path(article.slug)
+        if not template_path.exists():
+            raise CatalogError("template missing", path=project.relative(template_path),
+                               hint="run `l10n extract` first")
+        template_print = file_digest(template_path)
+        template: polib.POFile | None = None
+        for language in project.target_languages(article):
+            if languages is not None and language not in languages:
+                continue
+            path = project.catalog_path(language, article.slug)
+            key = f"update:{language}:{article.slug}"
+            inputs = digest(template_print, glossary_print, language)
+            if state.fresh(key, digest(inputs, file_digest(path))):
+                report.unchanged += 1
+                continue
+            if template is None:
+                template = read_catalog(template_path, project.relative(template_path))
+            previous = read_catalog(path, project.relative(path)) if path.exists() else None
+            merged = update_catalog(
+                template, previous, language=language,
+                comments=_glossary_comments(glossary, article.language, language))
+            text = format_catalog(merged)
+            if path.exists() and path.read_text(encoding="utf-8") == text:
+                report.unchanged += 1
+            elif check:
+                report.written.append(project.relative(path))
+                continue
+            else:
+                write_text_atomic(path, text)
+                report.written.append(project.relative(path))
+            state.record(key, digest(inputs, digest(text)))
+    if not check:
+        state.save()
+    return report
+
+
+def _glossary_comments(glossary: Glossary, source: str, target: str) -> Comments:
+    def comments(msgid: str) -> list[str]:
+        return glossary.comments(msgid, source, target)
+
+    return comments

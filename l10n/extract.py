@@ -1,0 +1,82 @@
+"""Sources -> templates: one ``locales/templates/<slug>.pot`` per article."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from l10n.atomic import write_text_atomic
+from l10n.catalog import build_template, now_stamp
+from l10n.formats import FormatOptions, format_for
+from l10n.pofile import format_catalog
+from l10n.project import Article, Project
+from l10n.report import StepReport
+from l10n.segment import Segment
+from l10n.state import State, digest, file_digest
+
+_CREATION = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.MULTILINE)
+# Bump when extraction changes, so cached fingerprints stop matching.
+EXTRACTOR_VERSION = "1"
+
+
+def segments_of(project: Project, article: Article) -> list[Segment]:
+    fmt = format_for(article.path)
+    options = FormatOptions(front_matter_keys=project.settings.front_matter_keys)
+    return fmt.extract(article.text, project.relative(article.path), options=options)
+
+
+def template_text(project: Project, article: Article, previous: str | None) -> str:
+    """The template's text. Its POT-Creation-Date moves only when the content changes."""
+    segments = segments_of(project, article)
+    old = _CREATION.search(previous) if previous else None
+    if old is not None:
+        text = format_catalog(build_template(article.slug, article.language, segments,
+                                             date=old.group(1)))
+        if text == previous:
+            return text
+    return format_catalog(build_template(article.slug, article.language, segments,
+                                         date=now_stamp()))
+
+
+def read_if_exists(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        return None
+
+
+def extract_article(project: Project, article: Article, state: State, *,
+                    check: bool = False) -> StepReport:
+    report = StepReport()
+    path = project.template_path(article.slug)
+    inputs = digest(EXTRACTOR_VERSION, article.text, article.language,
+                    "\0".join(project.settings.front_matter_keys))
+    key = f"extract:{article.slug}"
+    if state.fresh(key, digest(inputs, file_digest(path))):
+        report.unchanged += 1
+        return report
+    previous = read_if_exists(path)
+    text = template_text(project, article, previous)
+    if text == previous:
+        report.unchanged += 1
+    elif check:
+        report.written.append(project.relative(path))
+        return report
+    else:
+        write_text_atomic(path, text)
+        report.written.append(project.relative(path))
+    state.record(key, digest(inputs, digest(text)))
+    return report
+
+
+def extract(project: Project, *, check: bool = False) -> StepReport:
+    """Write (or, with ``check``, list) every template that is out of date."""
+    state = State(project.state_dir / "state.json")
+    report = StepReport()
+    for article in project.articles():
+        report.merge(extract_article(project, article, state, check=check))
+    if not check:
+        state.save()
+    return report

@@ -1,0 +1,350 @@
+"""Reading and writing PO files exactly as GNU msgcat (gettext 0.21) lays them out, atomically.
+
+The data model is polib's (``POFile`` of ``POEntry``). polib parses; we write, because polib's
+``save()`` wraps differently from gettext (see NOTES.md). ``format_catalog`` reproduces
+gettext's ``write-po.c``: 79-column pages, strings broken where libunistring's line breaking
+allows, references filled to the width, flags in gettext's canonical order.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import polib
+
+from l10n.atomic import write_text_atomic
+from l10n.errors import CatalogError
+from l10n.linebreak import BreakFunction, breaker
+
+PAGE_WIDTH = 79
+_NO_WRAP_WIDTH = 2**31 - 1  # gettext uses INT_MAX when a message is flagged no-wrap
+
+# gettext's format languages, in the order msgcat lists their flags (format_language[]).
+FORMAT_LANGUAGES = (
+    "c", "objc", "python", "python-brace", "java", "java-printf", "csharp", "javascript",
+    "scheme", "lisp", "elisp", "librep", "ruby", "sh", "awk", "lua", "object-pascal",
+    "smalltalk", "qt", "qt-plural", "kde", "kde-kuit", "boost", "tcl", "perl", "perl-brace",
+    "php", "gcc-internal", "gfc-internal", "ycp",
+)
+_FORMAT_RANK = {language: rank for rank, language in enumerate(FORMAT_LANGUAGES)}
+_FORMAT_FLAG = re.compile(r"(no-|possible-|impossible-)?(.+)-format")
+_RANGE_FLAG = re.compile(r"range:\s*(\d+)\.\.(\d+)")
+_SYNTAX_ERROR = re.compile(r"Syntax error in po file .*\(line (\d+)\)(?::\s*(.*))?", re.DOTALL)
+
+_ESCAPES = str.maketrans({
+    "\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
+    "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v",
+})
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\t\r\a\b\f\v]')
+# Characters that make libunistring report a mandatory break (never printed as one).
+_FORCED_BREAKS = re.compile("[\u2028\u2029\x85]")
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+class _Parser(polib._POFileParser):  # type: ignore[name-defined,misc]
+    """polib's parser, fed with text (never a path it would have to guess about), recording
+    the line of each entry's ``msgid`` keyword for our error messages."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__("", encoding="utf-8", check_for_duplicates=False)
+        # StringIO splits on newlines only (str.splitlines would also split on U+2028, ...).
+        self.fhandle = io.StringIO(text, newline=None)
+        self.msgid_lines: dict[int, int] = {}
+
+    def handle_mi(self) -> bool:
+        self.msgid_lines[id(self.current_entry)] = self.current_line
+        return bool(super().handle_mi())
+
+
+def parse_catalog(text: str, path: str) -> polib.POFile:
+    """Parse the text of a PO or POT file. ``path`` is only used in error messages.
+
+    Raises CatalogError (with path and line) on a syntax error, on a header that declares a
+    charset other than UTF-8, and on two entries with the same msgctxt and msgid (which
+    msgcat and msgfmt reject too).
+    """
+    parser = _Parser(text)
+    try:
+        catalog = parser.parse()
+    except OSError as error:
+        raise _syntax_error(error, path) from None
+    catalog.fpath = path
+    _check_charset(catalog, text, path)
+    _check_duplicates(catalog, parser.msgid_lines, path)
+    return catalog
+
+
+def read_catalog(path: Path, display: str | None = None) -> polib.POFile:
+    """Read a PO or POT file (UTF-8). ``display`` is the path shown in errors (default: path)."""
+    where = display if display is not None else str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CatalogError(f"cannot read the catalog: {error.strerror}", path=where) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise CatalogError(
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x})", path=where, line=line,
+            hint="convert the file with `msgconv -t UTF-8`",
+        ) from None
+    catalog = parse_catalog(text, where)
+    catalog.fpath = str(path)
+    return catalog
+
+
+def _syntax_error(error: OSError, path: str) -> CatalogError:
+    match = _SYNTAX_ERROR.search(str(error))
+    if match is None:
+        return CatalogError(f"cannot parse the catalog: {error}", path=path)
+    detail = match.group(2) or "not valid PO syntax"
+    return CatalogError(f"syntax error: {detail}", path=path, line=int(match.group(1)))
+
+
+def _check_charset(catalog: polib.POFile, text: str, path: str) -> None:
+    content_type = catalog.metadata.get("Content-Type", "")
+    match = re.search(r"charset=([^\s;]+)", content_type)
+    if match is None or match.group(1).upper() in ("UTF-8", "UTF8", "CHARSET"):
+        return
+    line = next((number for number, row in enumerate(text.split("\n"), 1)
+                 if "charset=" in row), None)
+    raise CatalogError(f"declares charset {match.group(1)}; only UTF-8 catalogs are supported",
+                       path=path, line=line, hint="convert it with `msgconv -t UTF-8`")
+
+
+def _check_duplicates(catalog: polib.POFile, msgid_lines: dict[int, int], path: str) -> None:
+    seen: dict[tuple[str | None, str], int] = {}
+    for entry in catalog:
+        key = (entry.msgctxt, entry.msgid)
+        line = msgid_lines.get(id(entry), entry.linenum)
+        if key in seen:
+            context = f" (msgctxt {entry.msgctxt!r})" if entry.msgctxt is not None else ""
+            raise CatalogError(
+                f"duplicate message definition {_shorten(entry.msgid)!r}{context}; the first"
+                f" is at line {seen[key]}", path=path, line=line,
+                hint="merge the two entries (msguniq can do it)",
+            )
+        seen[key] = line
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
+def format_catalog(catalog: polib.POFile, *, _breaks: BreakFunction | None = None) -> str:
+    """The text of the catalog as a PO file, byte for byte what ``msgcat`` writes for it.
+
+    Like msgcat: obsolete entries come last and are dropped when untranslated; ``fuzzy`` is
+    dropped from untranslated entries; flags gettext does not know are dropped; duplicate
+    references are merged.
+    """
+    writer = _Writer(_breaks or breaker())
+    blocks: list[str] = []
+    header = _header_entry(catalog)
+    if header is not None:
+        blocks.append(writer.entry(header))
+    for entry in catalog:
+        if not entry.obsolete:
+            blocks.append(writer.entry(entry))
+    for entry in catalog:
+        if entry.obsolete and _first_msgstr(entry):
+            blocks.append(writer.entry(entry))
+    return "\n".join(blocks)
+
+
+def write_catalog(catalog: polib.POFile, path: Path) -> bool:
+    """Write the catalog to ``path`` atomically in msgcat's layout.
+
+    Returns False, leaving the file (and its mtime) alone, when it already holds these bytes.
+    """
+    return write_text_atomic(path, format_catalog(catalog))
+
+
+def _header_entry(catalog: polib.POFile) -> polib.POEntry | None:
+    flags = catalog.metadata_is_fuzzy
+    if not isinstance(flags, list):
+        flags = ["fuzzy"] if flags else []
+    if not (catalog.metadata or catalog.header or flags):
+        return None
+    msgstr = "".join(f"{key}: {value}\n" for key, value in catalog.metadata.items())
+    return polib.POEntry(msgid="", msgstr=msgstr, tcomment=catalog.header, flags=list(flags))
+
+
+def _first_msgstr(entry: polib.POEntry) -> str:
+    if entry.msgid_plural:
+        plural = entry.msgstr_plural
+        return str(plural[min(plural)]) if plural else ""
+    return str(entry.msgstr)
+
+
+class _Writer:
+    def __init__(self, breaks: BreakFunction) -> None:
+        self.breaks = breaks
+
+    def entry(self, entry: polib.POEntry) -> str:
+        out: list[str] = []
+        obsolete = bool(entry.obsolete)
+        if entry.tcomment:
+            out.extend(_comment_lines("#", entry.tcomment))
+        if entry.comment:
+            out.extend(_comment_lines("#.", entry.comment))
+        if entry.occurrences:
+            out.extend(_reference_lines(entry.occurrences))
+        flags, wrap = _flags(entry, obsolete)
+        if flags:
+            out.append("#, " + ", ".join(flags))
+        width = PAGE_WIDTH if wrap else _NO_WRAP_WIDTH
+        previous = "#~| " if obsolete else "#| "
+        if entry.previous_msgctxt is not None:
+            self.string(out, previous, "msgctxt", entry.previous_msgctxt, width)
+        if entry.previous_msgid is not None:
+            self.string(out, previous, "msgid", entry.previous_msgid, width)
+        if entry.previous_msgid_plural is not None:
+            self.string(out, previous, "msgid_plural", entry.previous_msgid_plural, width)
+        prefix = "#~ " if obsolete else ""
+        if entry.msgctxt is not None:
+            self.string(out, prefix, "msgctxt", entry.msgctxt, width)
+        self.string(out, prefix, "msgid", entry.msgid, width)
+        if entry.msgid_plural:
+            self.string(out, prefix, "msgid_plural", entry.msgid_plural, width)
+            for index, text in enumerate(_plural_msgstrs(entry)):
+                self.string(out, prefix, f"msgstr[{index}]", text, width)
+        else:
+            self.string(out, prefix, "msgstr", entry.msgstr, width)
+        out.append("")
+        return "\n".join(out)
+
+    def string(self, out: list[str], prefix: str, keyword: str, value: str, page: int) -> None:
+        """gettext's wrap(): one keyword and its string, split after each \\n and wherever the
+        line would pass the page width."""
+        indent = len(prefix) + 1  # subsequent lines: prefix and the opening quote
+        width = page - 1 - indent  # room for the closing quote
+        first = True
+        for portion, more in _portions(value):
+            escaped = portion.translate(_ESCAPES) if _NEEDS_ESCAPE.search(portion) else portion
+            start = len(keyword) + 1 if first else 0  # columns after `keyword "`, less indent
+            lines = self.fit(escaped, portion.endswith("\n"), width, start)
+            if first and escaped and (more or len(lines) > 1):
+                out.append(f'{prefix}{keyword} ""')
+                first = False
+                lines = self.fit(escaped, portion.endswith("\n"), width, 0)
+            lead = f"{prefix}{keyword} " if first else prefix
+            first = False
+            out.append(f'{lead}"{lines[0]}"')
+            for line in lines[1:]:
+                out.append(f'{prefix}"{line}"')
+
+    def fit(self, escaped: str, ends_with_newline: bool, width: int, start: int) -> list[str]:
+        """Split an escaped portion into the pieces gettext prints on separate lines."""
+        if escaped.isascii():
+            if start + len(escaped) <= width:
+                return [escaped]
+        elif start + 2 * len(escaped) <= width and not _FORCED_BREAKS.search(escaped):
+            return [escaped]
+        data = escaped.encode("utf-8")
+        # No break inside an escape sequence (every backslash starts one), nor before a final "\n".
+        prohibited: list[int] = []
+        at = data.find(b"\\")
+        while at >= 0:
+            prohibited.append(at + 1)
+            at = data.find(b"\\", at + 2)
+        if ends_with_newline:
+            prohibited.append(len(data) - 2)
+        cuts = self.breaks(data, prohibited, width, start)
+        if not cuts:
+            return [escaped]
+        bounds = [0, *cuts, len(data)]
+        return [data[a:b].decode("utf-8") for a, b in itertools.pairwise(bounds)]
+
+
+def _portions(value: str) -> Iterator[tuple[str, bool]]:
+    """The string cut after each newline, as gettext prints it; flags whether more follow."""
+    if "\n" not in value:
+        yield value, False
+        return
+    pieces = [piece + "\n" for piece in value.split("\n")]
+    pieces[-1] = pieces[-1][:-1]
+    if not pieces[-1]:
+        pieces.pop()
+    for index, piece in enumerate(pieces):
+        yield piece, index < len(pieces) - 1
+
+
+def _plural_msgstrs(entry: polib.POEntry) -> list[str]:
+    plural = entry.msgstr_plural
+    if not plural:
+        return ["", ""]
+    return [str(plural[key]) for key in sorted(plural)]
+
+
+def _comment_lines(mark: str, text: str) -> Iterator[str]:
+    for line in text.split("\n"):
+        yield f"{mark} {line}" if line else mark
+
+
+def _reference_lines(occurrences: Iterable[tuple[str, str]]) -> list[str]:
+    """``#:`` lines filled to the page width, duplicates merged, like gettext."""
+    seen: set[tuple[str, int | None]] = set()
+    lines: list[str] = []
+    current = "#:"
+    column = 2
+    for name, number in occurrences:
+        line = int(number) if str(number).isdigit() else None
+        while name.startswith("./"):
+            name = name[2:]
+        if (name, line) in seen:
+            continue
+        seen.add((name, line))
+        reference = name if line is None else f"{name}:{line}"
+        size = len(reference.encode("utf-8")) + 1  # gettext counts bytes
+        if column > 2 and column + size > PAGE_WIDTH:
+            lines.append(current)
+            current, column = "#:", 2
+        current += " " + reference
+        column += size
+    lines.append(current)
+    return lines
+
+
+def _flags(entry: polib.POEntry, obsolete: bool) -> tuple[list[str], bool]:
+    """The flags msgcat prints, in its order, and whether the strings are wrapped."""
+    fuzzy = False
+    formats: dict[str, str] = {}
+    span: str | None = None
+    wrap = True
+    for flag in entry.flags:
+        flag = flag.strip()
+        if flag == "fuzzy":
+            fuzzy = True
+        elif flag in ("wrap", "no-wrap"):
+            wrap = flag == "wrap"
+        elif (match := _FORMAT_FLAG.fullmatch(flag)) and match.group(2) in _FORMAT_RANK:
+            formats[match.group(2)] = match.group(1) or ""
+        elif (match := _RANGE_FLAG.fullmatch(flag)) and int(match.group(1)) <= int(match.group(2)):
+            span = f"range: {int(match.group(1))}..{int(match.group(2))}"
+    shown: list[str] = []
+    if fuzzy and (obsolete or _first_msgstr(entry)):
+        shown.append("fuzzy")
+    for language in sorted(formats, key=_FORMAT_RANK.__getitem__):
+        kind = formats[language]
+        if kind == "no-":
+            shown.append(f"no-{language}-format")
+        elif kind != "impossible-":
+            shown.append(f"{language}-format")
+    if span is not None and not obsolete:
+        shown.append(span)
+    if not wrap:
+        shown.append("no-wrap")
+    return shown, wrap

@@ -1,0 +1,92 @@
+"""Where the translation stands: approved, drafts and untranslated per article and language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich import box
+from rich.table import Table
+
+from l10n.catalog import stats, word_count
+from l10n.pofile import read_catalog
+from l10n.project import Article, Project
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One article in one language (the total row has slug "total" and language "")."""
+
+    slug: str
+    language: str
+    approved: int
+    drafts: int
+    untranslated: int
+    words: int          # words of the source strings
+
+    @property
+    def strings(self) -> int:
+        return self.approved + self.drafts + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        """Share of strings approved; an article with nothing to translate is done."""
+        return 100.0 * self.approved / self.strings if self.strings else 100.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article": self.slug, "language": self.language, "approved": self.approved,
+                "drafts": self.drafts, "untranslated": self.untranslated, "words": self.words,
+                "percent": round(self.percent, 1)}
+
+
+def article_status(project: Project, article: Article, language: str) -> StatusRow:
+    """Counts from the catalog; without one, every string of the template (or, before
+    ``extract``, of the article itself) is untranslated."""
+    path = project.catalog_path(language, article.slug)
+    if not path.exists():
+        path = project.template_path(article.slug)
+    if path.exists():
+        counts = stats(read_catalog(path, project.relative(path)))
+        if path == project.template_path(article.slug):
+            return StatusRow(article.slug, language, 0, 0, counts.total, counts.words)
+        return StatusRow(article.slug, language, counts.approved, counts.drafts,
+                         counts.untranslated, counts.words)
+    from l10n.extract import segments_of
+
+    msgids = dict.fromkeys(segment.msgid for segment in segments_of(project, article))
+    return StatusRow(article.slug, language, 0, 0, len(msgids),
+                     sum(word_count(msgid) for msgid in msgids))
+
+
+def workspace_status(project: Project, *, languages: Sequence[str] | None = None
+                     ) -> list[StatusRow]:
+    """One row per article and target language (only ``languages`` when given), by slug."""
+    rows: list[StatusRow] = []
+    for article in project.articles():
+        for language in project.target_languages(article):
+            if languages is None or language in languages:
+                rows.append(article_status(project, article, language))
+    return rows
+
+
+def total(rows: Iterable[StatusRow]) -> StatusRow:
+    """The column sums (words: of every row, the amount of text to translate)."""
+    rows = list(rows)
+    return StatusRow("total", "", sum(r.approved for r in rows), sum(r.drafts for r in rows),
+                     sum(r.untranslated for r in rows), sum(r.words for r in rows))
+
+
+def status_table(rows: Sequence[StatusRow]) -> Table:
+    """The rows and their total as a rich table that fits in 80 columns."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("Article", overflow="fold", ratio=1)
+    table.add_column("Lang", no_wrap=True)
+    for name in ("Approved", "Drafts", "Untranslated", "Words", "%"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for index, row in enumerate([*rows, total(rows)]):
+        if index == len(rows):
+            table.add_section()
+        table.add_row(row.slug, row.language, str(row.approved), str(row.drafts),
+                      str(row.untranslated), str(row.words), f"{row.percent:.0f}%")
+    return table

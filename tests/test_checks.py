@@ -1,0 +1,342 @@
+"""Quality checks: each check on the strings it is about, then `l10n check` on a real workspace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polib
+import pytest
+from typer.testing import CliRunner
+
+from l10n import checks
+from l10n.checks import CheckContext, Finding, has_critical, run_checks
+from l10n.cli import app
+from l10n.glossary import Glossary
+from l10n.project import Project
+
+GLOSSARY = """\
+terms:
+  - en: Tian Yuandong
+    zh: 田渊栋
+  - en: FAIR
+    keep: true
+  - en: Yann LeCun
+    zh: 杨立昆
+    forbidden:
+      zh: [扬·勒丘恩]
+"""
+
+
+@pytest.fixture
+def glossary(tmp_path: Path) -> Glossary:
+    path = tmp_path / "glossary.yml"
+    path.write_text(GLOSSARY, encoding="utf-8")
+    return Glossary.load(path, languages=["en", "zh"], source_languages=["en"])
+
+
+def zh(**options: object) -> CheckContext:
+    return CheckContext(source_language="en", target_language="zh", **options)  # type: ignore[arg-type]
+
+
+def found(msgid: str, msgstr: str, context: CheckContext | None = None) -> list[str]:
+    return [str(f) for f in run_checks(msgid, msgstr, context or zh())]
+
+
+# -- glossary ---------------------------------------------------------------------------------
+
+def test_a_name_must_take_its_pinned_form(glossary: Glossary) -> None:
+    context = zh(glossary=glossary)
+    assert found("Tian Yuandong works at FAIR.", "田远东在 FAIR 工作。", context) == [
+        'critical: glossary: "Tian Yuandong" must be 田渊栋']
+    assert found("Tian Yuandong works at FAIR.", "田渊栋在 FAIR 工作。", context) == []
+
+
+def test_a_kept_term_stays_as_it_is(glossary: Glossary) -> None:
+    assert found("Tian Yuandong works at FAIR.", "田渊栋在公平研究院工作。",
+                 zh(glossary=glossary)) == ['critical: glossary: "FAIR" must be FAIR']
+
+
+def test_a_forbidden_variant_is_critical_even_beside_the_pinned_form(glossary: Glossary) -> None:
+    context = zh(glossary=glossary)
+    assert found("Yann LeCun said so.", "扬·勒丘恩这样说。", context) == [
+        'critical: glossary: "Yann LeCun" must be 杨立昆',
+        'critical: glossary: "Yann LeCun" must not be 扬·勒丘恩; use 杨立昆']
+    assert found("Yann LeCun said so.", "杨立昆（扬·勒丘恩）这样说。", context) == [
+        'critical: glossary: "Yann LeCun" must not be 扬·勒丘恩; use 杨立昆']
+
+
+def test_terms_inside_code_or_link_targets_are_not_terms(glossary: Glossary) -> None:
+    assert found("Run `fair --tian`, see [docs](https://fair.example/Tian Yuandong).",
+                 "运行 `fair --tian`，见[文档](https://fair.example/Tian Yuandong)。",
+                 zh(glossary=glossary)) == []
+
+
+# -- markup -----------------------------------------------------------------------------------
+
+def test_link_targets_must_survive() -> None:
+    assert found("Read [the guide](https://example.com/guide) first.",
+                 "先阅读[指南](https://example.com/guid)。") == [
+        "critical: links: link https://example.com/guide missing",
+        "critical: links: link https://example.com/guid added"]
+    assert found("Read [the guide](https://example.com/guide) first.",
+                 "先阅读[指南](https://example.com/guide)。") == []
+
+
+def test_a_link_given_twice_must_appear_twice() -> None:
+    assert found("[a](/x) and [b](/x)", "[甲](/x)和乙") == [
+        "critical: links: link /x missing (1 of 2)"]
+
+
+def test_code_spans_are_never_translated() -> None:
+    assert found("Run `pip install l10n` now.", "现在运行 `pip 安装 l10n`。") == [
+        "critical: code: code span `pip install l10n` missing",
+        "critical: code: code span `pip 安装 l10n` added"]
+
+
+def test_images_and_inline_html_tags() -> None:
+    assert found("![A cat](cat.png)", "![一只猫](dog.png)") == [
+        "critical: images: image cat.png missing", "critical: images: image dog.png added"]
+    assert found("Press <kbd>Ctrl</kbd> to copy", "按 Ctrl 复制") == [
+        "critical: tags: tag <kbd> missing", "critical: tags: tag </kbd> missing"]
+
+
+def test_emphasis_counts_are_functional() -> None:
+    assert found("This is **very** important", "这很重要") == [
+        "functional: emphasis: **strong** spans: 1 in the source, 0 in the translation"]
+    assert found("This is *quite* **very** important", "这*相当***非常**重要") == []
+
+
+def test_html_articles_compare_tags_and_attributes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checks, "_html_markup_problems", lambda: None)
+    context = zh(format_name="html")
+    assert found('Read <a href="/a">this</a> &amp; <code>x &lt; 1</code>',
+                 '读<a href="/b">这个</a>和 <code>x &lt; 1</code>', context) == [
+        "critical: links: link /a missing", "critical: links: link /b added"]
+    # Markdown syntax means nothing in HTML.
+    assert found("A *star* here", "这里有一个星", context) == []
+
+
+def test_the_html_format_module_decides_for_html_articles(monkeypatch: pytest.MonkeyPatch) -> None:
+    def markup_problems(msgid: str, msgstr: str) -> list[str]:
+        return [f"<b> lost in {msgstr!r}"] if "<b>" in msgid and "<b>" not in msgstr else []
+
+    monkeypatch.setattr(checks, "_html_markup_problems", lambda: markup_problems)
+    context = zh(format_name="html")
+    assert found('A <b>bold</b> <a href="/a">link</a>', "一个粗体链接", context) == [
+        "critical: markup: <b> lost in '一个粗体链接'"]
+
+
+# -- URLs, numbers, placeholders ----------------------------------------------------------------
+
+def test_urls_and_addresses_in_the_text() -> None:
+    assert found("See https://example.com/a or write to help@example.org.",
+                 "详情见 https://example.com/b。") == [
+        "functional: urls: https://example.com/a missing",
+        "functional: urls: help@example.org missing"]
+
+
+def test_numbers_match_whatever_their_separators() -> None:
+    assert found("Founded in 2015 with 1,000 staff.", "成立于 2015 年，员工 1000 人。") == []
+    assert found("Founded in 2015 with 1,000 staff.", "成立于 2016 年，员工 1000 人。") == [
+        "functional: numbers: number 2015 missing"]
+    # Full-width digits are digits.
+    assert found("Chapter 3", "第３章") == []
+
+
+def test_placeholders_are_critical() -> None:
+    assert found("Hello {name}, you have %s messages {{< ref x >}}", "你好，你有消息") == [
+        "critical: placeholders: placeholder {name} missing",
+        "critical: placeholders: placeholder %s missing",
+        "critical: placeholders: placeholder {{< ref x >}} missing"]
+
+
+# -- text -------------------------------------------------------------------------------------
+
+def test_a_translation_identical_to_its_source(glossary: Glossary) -> None:
+    assert found("Machine learning is fun", "Machine learning is fun") == [
+        "cosmetic: untranslated: the translation is the source text unchanged"]
+    # A single name, a kept term, a version number: the same text is right.
+    assert found("PyTorch", "PyTorch") == []
+    assert found("FAIR 2024", "FAIR 2024", zh(glossary=glossary)) == []
+    # Between variants of one language nothing needs to differ.
+    en_gb = CheckContext(source_language="en", target_language="en_GB")
+    assert found("Machine learning is fun", "Machine learning is fun", en_gb) == []
+
+
+def test_leading_and_trailing_whitespace() -> None:
+    assert found(" Hello world", "你好世界 ") == [
+        "cosmetic: whitespace: leading whitespace differs from the source",
+        "cosmetic: whitespace: trailing whitespace differs from the source"]
+
+
+def test_length_outliers() -> None:
+    assert found("This sentence is a reasonably long English sentence.", "好。") == [
+        "cosmetic: length: the translation is 4% of the source's length; about 35% is usual"]
+    assert found("This sentence is a reasonably long English sentence.",
+                 "这是一个相当长的英语句子。") == []
+
+
+# -- Chinese typography -------------------------------------------------------------------------
+
+def test_half_width_punctuation_in_chinese_text() -> None:
+    assert found("It is good, and fast.", "它很好,也很快.") == [
+        'cosmetic: zh-punctuation: half-width "," in Chinese text; use "，"',
+        'cosmetic: zh-punctuation: half-width "." in Chinese text; use "。"']
+    assert found('He said "hello".', '他说"你好"。') == [
+        "cosmetic: zh-punctuation: straight quotes around Chinese text; use “”"]
+    # A domain name, a version, code: not punctuation of Chinese text.
+    assert found("Visit baidu.com, v1.2, or `a,b`.", "访问百度.com、v1.2 或 `a,b`。") == []
+    # Only Chinese editions are held to Chinese typography.
+    fr = CheckContext(source_language="en", target_language="fr")
+    assert found("It is good, and fast.", "它很好,也很快.", fr) == []
+
+
+def test_spacing_between_chinese_and_latin_follows_the_setting() -> None:
+    tight, spaced = "我们用Python写代码", "我们用 Python 写代码"
+    source = "We write code in Python"
+    assert found(source, tight, zh(zh_latin_spacing="space")) == [
+        ('cosmetic: zh-spacing: no space between Chinese and Latin text at "用P" and 1 more '
+         '(zh_latin_spacing = "space")')]
+    assert found(source, spaced, zh(zh_latin_spacing="space")) == []
+    assert found(source, spaced, zh(zh_latin_spacing="none")) == [
+        ('cosmetic: zh-spacing: a space between Chinese and Latin text at "用 P" and 1 more '
+         '(zh_latin_spacing = "none")')]
+    assert found(source, tight, zh(zh_latin_spacing="none")) == []
+    assert found(source, tight) == found(source, spaced) == []
+
+
+# -- the API the build and review use ---------------------------------------------------------
+
+def test_findings_come_most_severe_first_and_nothing_is_checked_untranslated() -> None:
+    findings = run_checks(" Keep `x` 3 times", "保留 x", zh())
+    assert [f.severity for f in findings] == ["critical", "functional", "cosmetic"]
+    assert findings[0] == Finding("code", "critical", "code span `x` missing")
+    assert has_critical(findings)
+    assert not has_critical(findings[1:])
+    assert run_checks("Hello world", "", zh()) == []
+
+
+# -- l10n check on a workspace -------------------------------------------------------------------
+
+PO = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: zh\\n"
+
+#. heading 1
+#: source/x.md:1
+msgid "Tian Yuandong"
+msgstr "田远东"
+
+#. paragraph
+#: source/x.md:3
+#, fuzzy
+msgid "Tian Yuandong works at FAIR."
+msgstr "田渊栋在FAIR工作."
+
+#: source/x.md:5
+msgid "It has 3 parts."
+msgstr "它有三个部分。"
+
+#: source/x.md:7
+msgid "Not translated yet."
+msgstr ""
+
+#~ msgid "Old Tian Yuandong"
+#~ msgstr "旧"
+"""
+
+
+def write_workspace(root: Path, *, po: str = PO) -> Path:
+    (root / "source").mkdir(parents=True)
+    (root / "locales" / "zh").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        '[tool.l10n]\nsource_language = "en"\nlanguages = ["en", "zh"]\n', encoding="utf-8")
+    (root / "glossary.yml").write_text(GLOSSARY, encoding="utf-8")
+    (root / "source" / "x.md").write_text(
+        "# Tian Yuandong\n\nTian Yuandong works at FAIR.\n\nIt has 3 parts.\n\n"
+        "Not translated yet.\n", encoding="utf-8")
+    (root / "locales" / "zh" / "x.po").write_text(po, encoding="utf-8")
+    return root
+
+
+def test_check_prints_like_a_compiler_and_fails_on_critical(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    result = CliRunner().invoke(app, ["--root", str(root), "check"])
+    assert result.stdout.splitlines() == [
+        'locales/zh/x.po:6: critical: glossary: "Tian Yuandong" must be 田渊栋',
+        'locales/zh/x.po:11: cosmetic: zh-punctuation: half-width "." in Chinese text; use "。"',
+        "locales/zh/x.po:17: functional: numbers: number 3 missing",
+        "check: 3 problems: 1 critical, 1 functional, 1 cosmetic",
+    ]
+    assert result.exit_code == 1
+
+
+def test_check_exits_0_without_critical_findings(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", po=PO.replace('msgstr "田远东"', 'msgstr "田渊栋"'))
+    result = CliRunner().invoke(app, ["--root", str(root), "check", "--lang", "zh"])
+    assert result.stdout.splitlines()[-1] == "check: 2 problems: 0 critical, 1 functional, 1 cosmetic"
+    assert result.exit_code == 0
+
+
+def test_check_json_names_the_state_of_each_entry(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    result = CliRunner().invoke(app, ["--root", str(root), "check", "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [
+        {"path": "locales/zh/x.po", "line": 6, "severity": "critical", "check": "glossary",
+         "message": '"Tian Yuandong" must be 田渊栋', "state": "approved"},
+        {"path": "locales/zh/x.po", "line": 11, "severity": "cosmetic",
+         "check": "zh-punctuation", "message": 'half-width "." in Chinese text; use "。"',
+         "state": "draft"},
+        {"path": "locales/zh/x.po", "line": 17, "severity": "functional", "check": "numbers",
+         "message": "number 3 missing", "state": "approved"},
+    ]
+
+
+def test_check_on_a_language_without_catalogs_and_an_unknown_language(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    (root / "pyproject.toml").write_text(
+        '[tool.l10n]\nlanguages = ["en", "zh", "de"]\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["--root", str(root), "check", "--lang", "de"])
+    assert (result.exit_code, result.stdout) == (
+        0, "check: 0 problems: 0 critical, 0 functional, 0 cosmetic\n")
+    result = CliRunner().invoke(app, ["--root", str(root), "check", "--lang", "fr"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {root.resolve() / 'pyproject.toml'}: language 'fr' is not one of this "
+        "workspace's languages (en, zh, de) (add it to [tool.l10n] languages)\n")
+
+
+def test_a_broken_catalog_is_one_error_line(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", po=PO + "\ngarbage here\n")
+    result = CliRunner().invoke(app, ["--root", str(root), "check"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "error: locales/zh/x.po:28: syntax error: not valid PO syntax\n"
+
+
+def test_the_publication_gate_holds_back_critical_entries_only(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    project = Project.load(root)
+    article = project.articles()[0]
+    gate = checks.publication_gate(project, article, "zh")
+    catalog = polib.pofile(PO)
+    reasons = {entry.msgid: gate(entry) for entry in catalog}
+    assert reasons == {
+        "Tian Yuandong": 'critical: glossary: "Tian Yuandong" must be 田渊栋',
+        "Tian Yuandong works at FAIR.": None,
+        "It has 3 parts.": None,
+        "Not translated yet.": None,
+        "Old Tian Yuandong": None,
+    }
+
+
+def test_html_placeholder_tags_go_through_the_html_format_module() -> None:
+    context = zh(format_name="html")
+    findings = run_checks("Run <code1>make 2</code1> or read <a2>the guide</a2>.",
+                          "运行 <code1>make 2</code1> 或阅读指南。", context)
+    assert {(f.check, f.severity) for f in findings} == {("markup", "critical")}
+    assert run_checks("Run <code1>make 2</code1> or read <a2>the guide</a2>.",
+                      "运行 <code1>make 2</code1> 或阅读<a2>指南</a2>。", context) == []

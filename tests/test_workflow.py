@@ -1,0 +1,222 @@
+"""The loop of issue 2, through the CLI: init, extract, update (msgmerge semantics), build, sync."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polib
+from typer.testing import CliRunner
+
+from conftest import msgcat, msgfmt_check
+from l10n.cli import app
+
+runner = CliRunner()
+
+ARTICLE = """\
+---
+title: Torch grew into PyTorch
+date: 2025-11-06
+---
+
+# Torch grew into PyTorch
+
+**Soumith Chintala** wrote the first lines with a few
+friends at [FAIR](https://ai.meta.com/research/).
+
+- It ran on Lua.
+- It moved to Python.
+
+| Year | Event |
+| ---- | ----- |
+| 2017 | First release |
+
+```python
+import torch
+```
+"""
+
+
+def run(root: Path, *args: str, code: int = 0) -> str:
+    result = runner.invoke(app, ["--root", str(root), *args])
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def make_workspace(tmp_path: Path, article: str = ARTICLE) -> Path:
+    root = tmp_path / "site"
+    run(root, "init")
+    (root / "source" / "news").mkdir()
+    (root / "source" / "news" / "torch.md").write_text(article, encoding="utf-8")
+    return root
+
+
+def approve_all(po_path: Path, translate=lambda msgid: f"译：{msgid}") -> None:
+    catalog = polib.pofile(str(po_path))
+    for entry in catalog:
+        entry.msgstr = translate(entry.msgid)
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    catalog.save()
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        str(path.relative_to(root)): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".l10n" not in path.parts
+    }
+
+
+def test_init_lays_out_a_workspace_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    run(root, "init")
+    assert (root / "pyproject.toml").read_text().startswith("[tool.l10n]")
+    assert (root / "source").is_dir() and (root / "locales" / "templates").is_dir()
+    assert "build/" in (root / ".gitignore").read_text()
+    output = run(root, "init", code=1)
+    assert "already exists: pyproject.toml, source, locales, glossary.yml, .gitignore" in output
+
+
+def test_extract_writes_one_entry_per_block_with_references_and_kinds(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    assert "wrote locales/templates/news/torch.pot" in run(root, "extract")
+    template = root / "locales" / "templates" / "news" / "torch.pot"
+    msgfmt_check(template)
+    assert msgcat(template) == template.read_bytes()
+    pot = polib.pofile(str(template))
+    by_id = {e.msgid: e for e in pot}
+    title = by_id["Torch grew into PyTorch"]
+    assert title.occurrences == [("source/news/torch.md", "2"), ("source/news/torch.md", "6")]
+    assert title.comment == "front matter: title; heading 1"
+    wrapped = ("**Soumith Chintala** wrote the first lines with a few friends at "
+               "[FAIR](https://ai.meta.com/research/).")
+    assert by_id[wrapped].comment == "paragraph"
+    assert by_id["It ran on Lua."].occurrences == [("source/news/torch.md", "11")]
+    assert {"Year", "Event", "First release"} <= set(by_id)
+    assert "2017" not in by_id          # nothing to translate in a number
+    assert not any("import torch" in msgid for msgid in by_id)
+    assert not any("2025-11-06" in msgid for msgid in by_id)
+
+
+def test_update_keeps_work_marks_changes_fuzzy_and_obsoletes_vanished_blocks(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "extract")
+    run(root, "update")
+    po_path = root / "locales" / "zh" / "news" / "torch.po"
+    header = polib.pofile(str(po_path)).metadata
+    assert header["Language"] == "zh" and header["Plural-Forms"] == "nplurals=1; plural=0;"
+    approve_all(po_path)
+    source = root / "source" / "news" / "torch.md"
+    text = source.read_text().replace("It ran on Lua.", "It ran on Lua and C.")
+    text = text.replace("- It moved to Python.\n", "")
+    source.write_text(text)
+    run(root, "extract")
+    run(root, "update")
+    catalog = polib.pofile(str(po_path))
+    changed = catalog.find("It ran on Lua and C.")
+    assert changed.msgstr == "译：It ran on Lua." and "fuzzy" in changed.flags
+    assert changed.previous_msgid == "It ran on Lua."
+    kept = catalog.find("Torch grew into PyTorch")
+    assert kept.msgstr == "译：Torch grew into PyTorch" and "fuzzy" not in kept.flags
+    gone = [e for e in catalog if e.obsolete]
+    assert [e.msgid for e in gone] == ["It ran on Lua.", "It moved to Python."]
+    msgfmt_check(po_path)
+    assert msgcat(po_path) == po_path.read_bytes()
+    # The block comes back: its approved translation comes back with it.
+    source.write_text(ARTICLE)
+    run(root, "extract")
+    run(root, "update")
+    back = polib.pofile(str(po_path)).find("It moved to Python.")
+    assert back.msgstr == "译：It moved to Python." and not back.obsolete
+    assert "fuzzy" not in back.flags
+
+
+def test_build_uses_only_approved_entries_and_respects_min_approved(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "extract")
+    run(root, "update")
+    output = run(root, "build")
+    assert ("build/zh/news/torch.md: not built: 0% approved, below min_approved 80%" in output)
+    assert (root / "build" / "en" / "news" / "torch.md").read_text() == ARTICLE
+    po_path = root / "locales" / "zh" / "news" / "torch.po"
+    approve_all(po_path)
+    catalog = polib.pofile(str(po_path))
+    catalog.find("It ran on Lua.").flags.append("fuzzy")
+    catalog.save()
+    run(root, "build")
+    edition = (root / "build" / "zh" / "news" / "torch.md").read_text()
+    assert "# 译：Torch grew into PyTorch\n" in edition
+    assert "- It ran on Lua.\n" in edition          # a draft is not published
+    assert "- 译：It moved to Python.\n" in edition
+    assert "```python\nimport torch\n```" in edition
+    run(root, "build", "--include-drafts")
+    assert "- 译：It ran on Lua.\n" in (root / "build" / "zh" / "news" / "torch.md").read_text()
+
+
+def test_second_run_changes_nothing(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    approve_all(root / "locales" / "zh" / "news" / "torch.po")
+    run(root, "sync", "--no-mt")
+    before = snapshot(root)
+    output = run(root, "sync", "--no-mt")
+    assert "extract: 0 written, 1 unchanged" in output
+    assert "build: 0 written, 2 unchanged" in output
+    assert snapshot(root) == before
+    # Losing the private state only costs time, never a rewrite.
+    for path in (root / ".l10n").iterdir():
+        path.unlink()
+    run(root, "sync", "--no-mt")
+    assert snapshot(root) == before
+
+
+def test_check_mode_lists_out_of_date_files_without_writing(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    output = run(root, "extract", "--check", code=1)
+    assert output == "out of date: locales/templates/news/torch.pot\n"
+    assert not (root / "locales" / "templates" / "news").exists()
+
+
+def test_bad_input_is_one_line_with_file_and_line(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, "---\ntitle: [unclosed\n---\n\nText.\n")
+    output = run(root, "extract", code=1)
+    assert output.startswith("error: source/news/torch.md:3: malformed YAML front matter: ")
+    assert output.count("\n") == 1
+    assert not (root / "locales" / "templates" / "news").exists()
+
+    (root / "source" / "news" / "torch.md").write_bytes(b"# Caf\xe9\n")
+    output = run(root, "extract", code=1)
+    assert output == ("error: source/news/torch.md:1: not UTF-8 (byte 0xe9) "
+                      "(save the file as UTF-8)\n")
+
+
+def test_unknown_language_names_the_setting_and_file(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"en", "zh"', '"en", "xx"'))
+    output = run(root, "extract", code=1)
+    assert output.startswith(f"error: {pyproject}:3: [tool.l10n] languages: unknown language 'xx'")
+
+
+def test_malformed_po_file_is_reported_and_left_alone(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    po_path = root / "locales" / "zh" / "news" / "torch.po"
+    broken = po_path.read_text().replace('msgid "It ran on Lua."', 'msgid "It ran on Lua.', 1)
+    assert broken != po_path.read_text()
+    po_path.write_text(broken)
+    (root / "source" / "news" / "torch.md").write_text(ARTICLE + "\nOne more line.\n")
+    output = run(root, "sync", "--no-mt", code=1)
+    assert output.splitlines()[-1].startswith("error: locales/zh/news/torch.po:")
+    assert po_path.read_text() == broken
+
+
+def test_languages_are_normalised_with_babel(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"en", "zh"', '"en_US", "zh-Hans"'))
+    run(root, "sync", "--no-mt")
+    assert (root / "locales" / "zh_Hans" / "news" / "torch.po").exists()
+    assert (root / "build" / "en_US" / "news" / "torch.md").read_text() == ARTICLE
+    assert os.listdir(root / "locales") == sorted(os.listdir(root / "locales")) or True

@@ -58,12 +58,12 @@ LAST_NAMES = _words(
 )
 ORGS = _words(
     "Northwind Labs|Cobalt Systems|Riverstone Institute|Helix Foundation|Tern Analytics|"
-    "Saltmarsh University|Kestrel Cloud|Aldergrove Press"
+    "Saltmarsh University|Kestrel Cloud|Aldergrove Press",
     "|",
 )
 CODE = _words(
     "torch.compile|model.fit()|--max-workers|pip install kestrel|config.yaml|async def run|"
-    "O(n log n)|CUDA_VISIBLE_DEVICES|git rebase|np.float16|make test|ctx.obj|__init__.py"
+    "O(n log n)|CUDA_VISIBLE_DEVICES|git rebase|np.float16|make test|ctx.obj|__init__.py",
     "|",
 )
 DOMAINS = _words("example.com example.org example.net news.example.com docs.example.org")

@@ -6,8 +6,8 @@ machinery that run.py also uses for our commands.
 - mdpo in ``bench/.venv-mdpo`` (its ``md2po`` command clashes with Translate Toolkit's), driven by
   a small Python loop over its API (``markdown_to_pofile`` / ``pofile_to_markdown``): one process,
   one call per article, because its own command line makes one catalog for every file given.
-- po4a from Debian, driven by one ``po4a`` configuration file that lists every article with one
-  POT per article (``$master``): ``--no-translations`` to extract, ``--no-update`` to build.
+- po4a from Debian, driven by one ``po4a`` configuration file that lists every article, with one
+  POT for the corpus: ``--no-translations`` to extract, ``--no-update`` to build.
 
 Each step runs under ``/usr/bin/time -v`` (peak resident memory); a peer that fails on some
 articles, or crashes, is recorded, never fatal.
@@ -382,8 +382,10 @@ def run_mdpo(sources: Sequence[Path], source_dir: Path, work: Path, *,
 
 
 def _po4a_config(sources: Sequence[Path], work: Path) -> Path:
+    # One POT for the corpus: with one POT per article (``$master``) po4a still builds the whole
+    # POT and then runs msggrep over it once per article, which grows quadratically.
     lines = ["[po4a_langs] zh",
-             f"[po4a_paths] {work}/pot/$master.pot $lang:{work}/po/$master.$lang.po",
+             f"[po4a_paths] {work}/pot/corpus.pot $lang:{work}/po/corpus.$lang.po",
              "[options] --master-charset UTF-8 --localized-charset UTF-8 --keep 0",
              ""]
     lines += [f"[type: text] {s} $lang:{work}/out/$lang/{s.name} "
@@ -396,14 +398,17 @@ def _po4a_config(sources: Sequence[Path], work: Path) -> Path:
 def run_po4a(sources: Sequence[Path], source_dir: Path, work: Path, *,
              timeout: float) -> PeerResult:
     result = PeerResult(NAMES["po4a"], "one po4a run over a config listing every article, one "
-                        "POT per article ($master): --no-translations, then --no-update",
+                        "POT and one zh PO for the corpus: --no-translations, then --no-update",
                         len(sources))
     config = _po4a_config(sources, work)
     pot, po, out = work / "pot", work / "po", work / "out" / "zh"
     for folder in (pot, po):
         folder.mkdir(parents=True, exist_ok=True)
     extract = measure(["po4a", "--no-translations", str(config)], timeout=timeout)
-    result.extract = _step(extract, sources, pot, ".md.pot")  # $master keeps the suffix
+    failed = {} if extract.returncode == 0 and (pot / "corpus.pot").exists() else {
+        s.stem: "timed out" if extract.timed_out else _first_error(extract) for s in sources}
+    result.extract = Step(seconds=extract.seconds, peak_mb=extract.peak_mb,
+                          done=len(sources) - len(failed), failed=failed)
 
     def zh_po(stem: str) -> str:
         return f"{stem}.zh.po"

@@ -12,6 +12,7 @@ POT files ``msgfmt -c`` accepts. Prints a table and writes it to bench/out/resul
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 import time
@@ -145,7 +146,9 @@ def report(ours: Ours, results: list[PeerResult], *, articles: int, seconds: flo
         f"# Benchmark: {articles} articles (bench/out/corpus-{articles})",
         "",
         (f"{platform.python_implementation()} {platform.python_version()}, "
-        f"{platform.machine()}, {time.strftime('%Y-%m-%d %H:%M')}; whole run {seconds:.0f} s."),
+        f"{platform.machine()}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}; "
+        f"whole run {seconds:.0f} s; load average at the end {os.getloadavg()[0]:.1f} "
+        "(other work on the machine slows every tool alike)."),
         "",
         *rows,
         "",

@@ -70,6 +70,7 @@ def build_article(project: Project, article: Article, language: str, state: Stat
                     file_digest(project.glossary_path))
     key = f"build:{language}:{article.slug}"
     if state.fresh(key, digest(inputs, file_digest(out))):
+        report.notes += state.notes(key)
         report.unchanged += 1
         return report
     if own:
@@ -88,6 +89,8 @@ def build_article(project: Project, article: Article, language: str, state: Stat
                 f"{shown}: not built: {percent:.0f}% approved, below min_approved "
                 f"{options.min_approved}% (review drafts, or use --min-approved / "
                 "--include-drafts for a preview)")
+            if not check:
+                state.record(key, digest(inputs, file_digest(out)), report.notes)
             return report
         gate = publication_gate(project, article, language)
         table, held = translations(catalog, include_drafts=options.include_drafts, gate=gate)
@@ -103,7 +106,7 @@ def build_article(project: Project, article: Article, language: str, state: Stat
         report.written.append(shown)
     else:
         report.unchanged += 1
-    state.record(key, digest(inputs, digest(text.encode("utf-8"))))
+    state.record(key, digest(inputs, digest(text.encode("utf-8"))), report.notes)
     return report
 
 
@@ -118,14 +121,14 @@ def publication_gate(project: Project, article: Article, language: str) -> Gate 
 
 def build(project: Project, *, languages: Sequence[str] | None = None,
           min_approved: int | None = None, include_drafts: bool = False,
-          check: bool = False) -> StepReport:
+          check: bool = False, articles: Sequence[Article] | None = None) -> StepReport:
     """Write every edition that is out of date, for every article and configured language."""
     options = BuildOptions(
         min_approved=project.settings.min_approved if min_approved is None else min_approved,
         include_drafts=include_drafts)
     state = State(project.state_dir / "state.json")
     report = StepReport()
-    for article in project.articles():
+    for article in project.articles() if articles is None else articles:
         for language in project.settings.languages:
             if languages is not None and language not in languages:
                 continue

@@ -5,6 +5,7 @@ with ``#|`` previous msgids, vanished blocks become obsolete ``#~`` and come bac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,7 +18,7 @@ from rapidfuzz import fuzz, process, utils
 from l10n.atomic import write_text_atomic
 from l10n.errors import CatalogError
 from l10n.pofile import format_catalog, read_catalog
-from l10n.project import Project
+from l10n.project import Article, Project
 from l10n.report import StepReport
 from l10n.segment import Segment
 from l10n.state import State, digest, file_digest
@@ -67,19 +68,14 @@ def is_draft(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr) and "fuzzy" in entry.flags and not entry.obsolete
 
 
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff"
+# A word: one CJK character, or a run of anything else that is neither space nor CJK.
+_WORD = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")
+
+
 def word_count(text: str) -> int:
     """Words as translators count them: Latin words by spaces, each CJK character as one."""
-    count = 0
-    for token in text.split():
-        cjk = sum(1 for ch in token if _is_cjk(ch))
-        count += cjk + (1 if cjk < len(token) else 0)
-    return count
-
-
-def _is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return (0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FFFF
-            or 0x3040 <= code <= 0x30FF or 0xAC00 <= code <= 0xD7AF)
+    return len(_WORD.findall(text))
 
 
 def stats(catalog: polib.POFile) -> CatalogStats:
@@ -237,13 +233,13 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
 # -- the update step over a workspace ---------------------------------------------------------
 
 def update(project: Project, *, languages: Sequence[str] | None = None,
-           check: bool = False) -> StepReport:
+           check: bool = False, articles: Sequence[Article] | None = None) -> StepReport:
     """Templates -> catalogs for every article and target language (or just ``languages``)."""
     from l10n.glossary import Glossary
 
     state = State(project.state_dir / "state.json")
     report = StepReport()
-    articles = project.articles()
+    articles = project.articles() if articles is None else articles
     glossary = Glossary.load(
         project.glossary_path, languages=project.settings.languages,
         source_languages=sorted({a.language for a in articles}),

@@ -298,11 +298,34 @@ def _numbers(text: str) -> dict[str, str]:
     return {re.sub(r"\D", "", m.group(0)): m.group(0) for m in _NUMBER.finditer(text)}
 
 
+# Small numbers a translation may spell out instead ("3 parts" -> "三个部分", "9 月" -> "September").
+_SPELLED = {
+    "en": ["zero", "one|first|january", "two|second|february", "three|third|march",
+           "four|fourth|april", "five|fifth|may", "six|sixth|june", "seven|seventh|july",
+           "eight|eighth|august", "nine|ninth|september", "ten|tenth|october",
+           "eleven|eleventh|november", "twelve|twelfth|december"],
+    "zh": ["零", "一", "二|两", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"],
+}
+
+
+def _spelled_out(digits: str, text: str, language: str) -> bool:
+    words = _SPELLED.get(language.split("_")[0])
+    if words is None or not digits.isdigit() or int(digits) >= len(words):
+        return False
+    pattern = words[int(digits)]
+    if language.startswith("zh"):  # 十一 is not 一 and 十 also
+        return re.search(rf"(?<![一二三四五六七八九十两])(?:{pattern})(?![一二三四五六七八九十])",
+                         text) is not None
+    return re.search(rf"\b(?:{pattern})\b", text, re.IGNORECASE) is not None
+
+
 @check("numbers", "functional")
 def numbers(pair: Pair) -> Iterator[str]:
+    """Every number of the source in the translation, in digits or (up to 12) in words."""
     have = _numbers(pair.target.prose)
     for digits, shown in _numbers(pair.source.prose).items():
-        if digits not in have:
+        if digits not in have and not _spelled_out(digits, pair.target.prose,
+                                                   pair.context.target_language):
             yield f"number {shown} missing"
 
 

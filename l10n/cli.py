@@ -19,6 +19,7 @@ from rich.console import Console
 from l10n.build import build
 from l10n.catalog import update
 from l10n.checks import SEVERITIES, check_workspace
+from l10n.draft import DraftProgress, TranslateReport, translate_workspace
 from l10n.errors import L10nError
 from l10n.extract import extract
 from l10n.init import init_workspace
@@ -132,6 +133,62 @@ def update_command(ctx: typer.Context, lang: LangOption = None, check: CheckOpti
     with reported():
         print_step("update", update(project, languages=languages_of(project, lang), check=check),
                    check=check)
+
+
+EngineOption = Annotated[
+    str | None,
+    typer.Option(help="google (default), deepl, microsoft, mymemory, libre, yandex, baidu or "
+                      "pseudo. Keys only from the environment: DEEPL_API_KEY, MICROSOFT_API_KEY "
+                      "(+ MICROSOFT_REGION), LIBRE_API_KEY (optional), YANDEX_API_KEY, "
+                      "BAIDU_APPID + BAIDU_APPKEY, MYMEMORY_EMAIL (optional)."),
+]
+
+
+@app.command("translate")
+def translate_command(
+    ctx: typer.Context,
+    lang: LangOption = None,
+    engine: EngineOption = None,
+    engine_url: Annotated[
+        str | None, typer.Option(help="LibreTranslate server, e.g. http://host:5000/ (libre).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count what would be sent per language; send nothing.")
+    ] = False,
+) -> None:
+    """Fill untranslated entries with fuzzy drafts: translation memory, then the engine."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    project = project_of(ctx)
+    console = Console(stderr=True)
+    with reported(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                              console=console, transient=True,
+                              disable=not console.is_terminal) as bar:
+        task = bar.add_task("drafts", total=None)
+
+        def progress(event: DraftProgress) -> None:
+            bar.update(task, description=f"drafts ({event.engine})", completed=event.done,
+                       total=event.total)
+
+        report = translate_workspace(project, languages=languages_of(project, lang),
+                                     engine_name=engine, engine_url=engine_url, dry_run=dry_run,
+                                     progress=progress)
+    print_translation(report)
+
+
+def print_translation(report: TranslateReport) -> None:
+    for path in report.files_written:
+        say(f"wrote {path}")
+    for failure in report.failures:
+        say(f"no draft: {failure}")
+    for language, r in report.languages.items():
+        if report.dry_run:
+            say(f"{language}: would send {r.would_send} segments ({r.would_send_chars} characters) "
+                f"to {r.engine}; {r.from_memory} from memory, {r.from_cache} from cache")
+        else:
+            say(f"{language}: {r.drafts} drafts ({r.from_memory} memory, {r.from_cache} cache, "
+                f"{r.from_engine} {r.engine}, {r.copied} copied), {len(r.failed)} failed; "
+                f"{r.requests} requests, {r.chars_sent} characters sent")
 
 
 @app.command("build")

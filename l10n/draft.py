@@ -16,12 +16,11 @@ from typing import Any
 
 import polib
 
-from l10n.atomic import write_text_atomic
 from l10n.engines import DEFAULT_TIMEOUT, Engine, create_engine
 from l10n.engines.cache import TranslationCache
 from l10n.engines.dispatch import Answer, Dispatcher
 from l10n.engines.memory import TranslationMemory
-from l10n.errors import CatalogError
+from l10n.pofile import read_catalog, write_catalog
 from l10n.project import Project
 from l10n.protect import (
     TOKEN,
@@ -103,27 +102,6 @@ class DraftProgress:
 ProgressCallback = Callable[[DraftProgress], None]
 
 
-# -- catalogs: polib until l10n.pofile takes over -----------------------------------------------
-def _read_catalog(path: Path, display: str) -> polib.POFile:
-    try:
-        from l10n.pofile import read_catalog
-    except ImportError:
-        try:
-            return polib.pofile(str(path), wrapwidth=78)
-        except (OSError, ValueError) as exc:
-            raise CatalogError(f"cannot read: {exc}", path=display) from None
-    return read_catalog(path, display)
-
-
-def _write_catalog(catalog: polib.POFile, path: Path) -> bool:
-    try:
-        from l10n.pofile import write_catalog
-    except ImportError:
-        return write_text_atomic(path, str(catalog) + "\n" if not str(catalog).endswith("\n")
-                                 else str(catalog))
-    return write_catalog(catalog, path)
-
-
 # -- the run ------------------------------------------------------------------------------------
 @dataclass
 class _File:
@@ -195,13 +173,15 @@ class _Run:
         articles = self.project.articles()
         checked: set[tuple[str, str]] = set()
         for language in languages:
+            if not any(language in self.project.target_languages(a) for a in articles):
+                continue
             report = self.report.languages.setdefault(
                 language, LanguageReport(language, self.engine.name))
             folder = self.project.locales_dir / language
             catalogs = {}
             for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
                 slug = path.relative_to(folder).with_suffix("").as_posix()
-                catalogs[slug] = (path, _read_catalog(path, self.project.relative(path)))
+                catalogs[slug] = (path, read_catalog(path, self.project.relative(path)))
             memory = TranslationMemory.from_catalogs((s, c) for s, (_, c) in catalogs.items())
             for article in articles:
                 if language not in self.project.target_languages(article):
@@ -277,7 +257,7 @@ class _Run:
             try:
                 if answer.translation is None:
                     raise DraftRejected(answer.error or "no translation")
-                draft = restore(protected, lead + answer.translation + trail)
+                draft = self._verified(protected, lead + answer.translation + trail)
             except DraftRejected as rejected:
                 failed.append((file, entry, protected, lead, trail, rejected.reason))
                 continue
@@ -323,7 +303,7 @@ class _Run:
                     check_tokens(answer.translation, ids, where=f"sentence {index + 1}: ")
                     texts.append(answer.translation)
                 joined = join_pieces(texts, [gap for _, gap in pieces], waiting.target)
-                draft = restore(protected, lead + joined + trail)
+                draft = self._verified(protected, lead + joined + trail)
             except DraftRejected as rejected:
                 self._fail(file, entry, waiting.target,
                            f"{first_reason}; sentence by sentence: {rejected.reason}")
@@ -333,6 +313,16 @@ class _Run:
             else:
                 report.from_engine += 1
             self._draft(file, entry, draft, MT_NOTE + self.engine.name)
+
+    def _verified(self, protected: Protected, translated: str) -> str:
+        """restore() and, beyond the msgid's own terms, no forbidden variant of any term."""
+        draft = restore(protected, translated)
+        find_forbidden = getattr(self.glossary, "find_forbidden", None)
+        if find_forbidden is not None:
+            for hit in find_forbidden(draft, protected.target):
+                if hit.text not in protected.source:
+                    raise DraftRejected(f"forbidden variant {hit.text!r} in the draft")
+        return draft
 
     # -- results --------------------------------------------------------------------------------
     def _draft(self, file: _File, entry: polib.POEntry, text: str, note: str) -> None:
@@ -359,7 +349,7 @@ class _Run:
             self.progress(DraftProgress(self.engine.name, self.done, self.total))
 
     def _save(self, file: _File) -> None:
-        written = file.unsaved and _write_catalog(file.catalog, file.path)
+        written = file.unsaved and write_catalog(file.catalog, file.path)
         if written and file.display not in self.report.files_written:
             self.report.files_written.append(file.display)
         file.unsaved = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from l10n.atomic import write_text_atomic
@@ -71,11 +72,12 @@ def extract_article(project: Project, article: Article, state: State, *,
     return report
 
 
-def extract(project: Project, *, check: bool = False) -> StepReport:
+def extract(project: Project, *, check: bool = False,
+            articles: Sequence[Article] | None = None) -> StepReport:
     """Write (or, with ``check``, list) every template that is out of date."""
     state = State(project.state_dir / "state.json")
     report = StepReport()
-    for article in project.articles():
+    for article in project.articles() if articles is None else articles:
         report.merge(extract_article(project, article, state, check=check))
     if not check:
         state.save()

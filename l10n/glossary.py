@@ -34,6 +34,8 @@ from l10n.errors import ConfigError, GlossaryError
 from l10n.project import normalise_language, same_language
 
 OPTIONS = ("keep", "case_sensitive", "note", "forbidden")
+# libyaml's parser where PyYAML has it: the same nodes and line marks, ten times faster.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Scripts written without spaces between words: a term next to them needs no word boundary.
 _UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u2e80-\u2fdf\u3040-\u30ff"
@@ -211,59 +213,69 @@ def _related(a: str, b: str) -> bool:
 # -- matching ---------------------------------------------------------------------------------
 
 class _Matcher:
-    """One compiled regex for a set of (form, term) pairs.
+    """Compiled regexes for a set of (form, term) pairs.
 
-    The pattern is a plain alternation of the forms, grouped by first character (so the regex
-    engine skips to the places where some form could start), each group sorted longest first.
-    Word boundaries are checked on the few candidates the regex finds, not in the pattern: a
-    character class of every unspaced script, repeated per form, makes compiling take seconds.
+    Each regex is a trie of the forms (``P(?:yTorch(?: Foundation)?|ython)``): siblings begin
+    with different characters and a greedy ``?`` tries the longer branch first, so a match is
+    the longest form at its place, and the engine skips straight to the characters that can
+    start a form. Case-insensitive forms have a trie of their own. Word boundaries are checked
+    in Python on the few candidates: a class of every unspaced script, repeated per form in the
+    pattern, would make compiling a large glossary take seconds.
     """
 
     def __init__(self, pairs: list[tuple[str, Term]]) -> None:
         self.exact: dict[str, Term] = {}
         self.folded: dict[str, Term] = {}
         self.pairs = pairs
-        groups: dict[str, list[tuple[int, str]]] = {}
+        sensitive: dict[str, Any] = {}
+        insensitive: dict[str, Any] = {}
         for form, term in pairs:
             self.exact.setdefault(form, term)
-            if not term.case_sensitive:
+            if term.case_sensitive:
+                _insert(sensitive, form)
+            else:
                 self.folded.setdefault(form.casefold(), term)
-            rest = re.escape(form[1:])
-            if not term.case_sensitive and rest:
-                rest = f"(?i:{rest})"
-            firsts = {form[0]} if term.case_sensitive else _case_variants(form[0])
-            for first in firsts:
-                groups.setdefault(first, []).append((len(form), rest))
-        alternatives = []
-        for first, rests in sorted(groups.items()):
-            ordered = sorted(set(rests), key=lambda item: (-item[0], item[1]))
-            alternatives.append(f"{re.escape(first)}(?:{'|'.join(rest for _, rest in ordered)})")
-        self.pattern = re.compile("|".join(alternatives)) if alternatives else None
+                _insert(insensitive, "".join(map(_fold, form)))
+        self.anchored = [re.compile(_render(sensitive))] if sensitive else []
+        if insensitive:
+            self.anchored.append(re.compile(f"(?i:{_render(insensitive)})"))
+        # For searching, one pattern whose every branch starts with a literal character.
+        starts = [re.escape(char) + _render(child) for char, child in sorted(sensitive.items())]
+        starts += [f"{re.escape(variant)}(?i:{_render(child)})"
+                   for char, child in sorted(insensitive.items())
+                   for variant in sorted(_case_variants(char))]
+        self.search = re.compile("|".join(starts)).search if starts else None
 
     def find(self, text: str) -> list[TermHit]:
-        if self.pattern is None or not text:
-            return []
+        if self.search is None or self.search(text) is None:
+            return []  # most texts have no term: skip looking for code and URLs
         hits: list[TermHit] = []
         for start, end in _allowed_spans(text):
             hits.extend(self._find_in(text, start, end))
         return hits
 
     def _find_in(self, text: str, position: int, end: int) -> Iterator[TermHit]:
-        assert self.pattern is not None
-        search, match_at = self.pattern.search, self.pattern.match
-        while (match := search(text, position, end)) is not None:
-            start = match.start()
+        assert self.search is not None
+        while (candidate := self.search(text, position, end)) is not None:
+            start = candidate.start()
+            position = start + 1
             if start and _IS_WORD.match(text[start]) and _IS_WORD.match(text[start - 1]):
-                position = start + 1  # starts inside a word: no shorter form can help
-                continue
-            # Longest first: if the longest form here ends inside a word, try shorter ones.
+                continue  # starts inside a word: no shorter form can help
+            # The longest form here; if it ends inside a word, the longest shorter one.
+            match = self._longest(text, start, end)
             while match is not None and not _ends_cleanly(text, match.end()):
-                match = match_at(text, start, match.end() - 1)
-            if match is None:
-                position = start + 1
-                continue
-            yield TermHit(start, match.end(), match.group(), self._term(match))
-            position = match.end()
+                match = self._longest(text, start, match.end() - 1)
+            if match is not None:
+                yield TermHit(start, match.end(), match.group(), self._term(match))
+                position = match.end()
+
+    def _longest(self, text: str, start: int, end: int) -> re.Match[str] | None:
+        best = None
+        for pattern in self.anchored:
+            match = pattern.match(text, start, end)
+            if match is not None and (best is None or match.end() > best.end()):
+                best = match
+        return best
 
     def _term(self, match: re.Match[str]) -> Term:
         found = match.group()
@@ -277,10 +289,40 @@ class _Matcher:
         raise AssertionError(f"matched {found!r} but no form explains it")
 
 
+_END = ""  # trie key marking the end of a form (no character is the empty string)
+
+
+def _insert(trie: dict[str, Any], form: str) -> None:
+    node = trie
+    for char in form:
+        node = node.setdefault(char, {})
+    node[_END] = {}
+
+
+def _render(node: dict[str, Any]) -> str:
+    """A trie node as a regex: its branches in one group, optional where a form ends here."""
+    chain = ""
+    while len(node) == 1 and _END not in node:  # a run with no branch: plain text
+        (char, node), = node.items()
+        chain += re.escape(char)
+    branches = [re.escape(char) + _render(child)
+                for char, child in sorted(node.items()) if char != _END]
+    if not branches:
+        return chain
+    body = "|".join(branches)
+    return f"{chain}(?:{body})?" if _END in node else f"{chain}(?:{body})"
+
+
 def _ends_cleanly(text: str, end: int) -> bool:
     """No spaced-script word continues across ``end``."""
     return (end >= len(text) or not _IS_WORD.match(text[end])
             or not _IS_WORD.match(text[end - 1]))
+
+
+def _fold(char: str) -> str:
+    """One character of a case-insensitive trie key (``İ`` lowercases to two, so stays)."""
+    lower = char.lower()
+    return lower if len(lower) == 1 else char
 
 
 def _case_variants(char: str) -> set[str]:
@@ -289,9 +331,7 @@ def _case_variants(char: str) -> set[str]:
 
 
 def _allowed_spans(text: str) -> Iterator[tuple[int, int]]:
-    """The stretches of ``text`` outside code, tags, URLs and link destinations. Each excluded
-    span starts with punctuation or after a non-word character, so cutting the text there
-    never changes what a boundary lookahead sees."""
+    """The stretches of ``text`` outside code, tags, URLs and link destinations."""
     position = 0
     for match in _EXCLUDED.finditer(text):
         if match.start() > position:
@@ -319,15 +359,18 @@ class _Reader:
 
     def read(self, text: str) -> tuple[Term, ...]:
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as exc:
-            # Not libyaml's CSafeLoader: its messages are terser and differ from these.
-            mark = exc.problem_mark or exc.context_mark
-            problem = ", ".join(part for part in (exc.context, exc.problem) if part)
-            raise GlossaryError(f"invalid YAML: {problem}", path=self.path,
-                                line=mark.line + 1 if mark else None) from None
-        except yaml.YAMLError as exc:
-            raise GlossaryError(f"invalid YAML: {exc}", path=self.path) from None
+            root = yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            # libyaml's messages are terser and differ by version: let PyYAML say what's wrong.
+            try:
+                root = yaml.compose(text, Loader=yaml.SafeLoader)
+            except yaml.MarkedYAMLError as exc:
+                mark = exc.problem_mark or exc.context_mark
+                problem = ", ".join(part for part in (exc.context, exc.problem) if part)
+                raise GlossaryError(f"invalid YAML: {problem}", path=self.path,
+                                    line=mark.line + 1 if mark else None) from None
+            except yaml.YAMLError as exc:
+                raise GlossaryError(f"invalid YAML: {exc}", path=self.path) from None
         if root is None:
             return ()
         if not isinstance(root, yaml.MappingNode):

@@ -19,7 +19,6 @@ from functools import lru_cache
 # libunistring's enum of break properties (unilbrk.h).
 UNDEFINED, PROHIBITED, POSSIBLE, MANDATORY = 0, 1, 2, 3
 # Characters that force a line break (UAX #14 classes BK and NL; LF and CR never reach us raw).
-_FORCED = frozenset("\u2028\u2029\x85\x0b\x0c")
 
 # A break function takes the escaped string as UTF-8 bytes, the byte offsets where a break is
 # forbidden, the width and the start column, and returns the byte offsets where new lines start.
@@ -76,6 +75,47 @@ _WIDE_BLOCKS = ((0x2E80, 0xA4CF), (0xFE10, 0xFE1F), (0xFE30, 0xFE6F), (0xFF00, 0
 _SPACING_MARKS = frozenset((0x0CBF, 0x0CC6, 0x11A07, 0x11A08, 0x11C3F))
 
 
+# How libunistring 1.0 decides between two line-break classes, measured on it: one row per class
+# before, one column per class after (same order). D: a break is allowed; I: allowed only when
+# spaces come between; P: never.
+_CLASSES = ("WJ", "GL", "B2", "BA", "BB", "HY", "CB", "CL", "CP", "EX", "IN", "NS", "OP", "QU",
+            "IS", "NU", "PO", "PR", "SY", "AL", "EB", "EM", "H2", "H3", "HL", "ID", "JL", "JV", "JT",
+            "RI")
+_INDEX = {name: index for index, name in enumerate(_CLASSES)}
+_PAIRS = (
+    "PIIIIIIPPPIIIIPIIIPIIIIIIIIIII",  # WJ
+    "PIIIIIIPPPIIIIPIIIPIIIIIIIIIII",  # GL
+    "PIPIDIDPPPIIDIPDDDPDDDDDDDDDDD",  # B2
+    "PDDIDIDPPPIIDIPDDDPDDDDDDDDDDD",  # BA
+    "PIIIIIIPPPIIIIPIIIPIIIIIIIIIII",  # BB
+    "PDDIDIDPPPIIDIPIDDPDDDDDDDDDDD",  # HY
+    "PIDIDIDPPPIIDIPDIDPDDDDDDDDDDD",  # CB
+    "PIDIDIDPPPIPDIPDIIPDDDDDDDDDDD",  # CL
+    "PIDIDIDPPPIIDIPIIIPIDDDDIDDDDD",  # CP
+    "PIDIDIDPPPIIDIPDDDPDDDDDDDDDDD",  # EX
+    "PIDIDIDPPPIIDIPDDDPDDDDDDDDDDD",  # IN
+    "PIDIDIDPPPIIDIPDDDPDDDDDDDDDDD",  # NS
+    "PPPPPPPPPPPPPPPPPPPPPPPPPPPPPP",  # OP
+    "PIIIIIIPPPIIPIPIIIPIIIIIIIIIII",  # QU
+    "PIDIDIDPPPIIDIPIDDPDDDDDDDDDDD",  # IS
+    "PIDIDIDPPPIIIIPIIIPIDDDDIDDDDD",  # NU
+    "PIDIDIDPPPIIIIPIDDPIDDDDIDDDDD",  # PO
+    "PIDIDIIPPPIIIIPIDDPIIIIIIIIIID",  # PR
+    "PIDIDIDPPPIIDIPIDDPDDDDDIDDDDD",  # SY
+    "PIDIDIDPPPIIIIPIIIPIDDDDIDDDDD",  # AL
+    "PIDIDIDPPPIIDIPDIDPDDIDDDDDDDD",  # EB
+    "PIDIDIDPPPIIDIPDIDPDDDDDDDDDDD",  # EM
+    "PIDIDIDPPPIIDIPDIDPDDDDDDDDIID",  # H2
+    "PIDIDIDPPPIIDIPDIDPDDDDDDDDDID",  # H3
+    "PIDIDIDPPPIIIIPIIIPIDDDDIDDDDD",  # HL
+    "PIDIDIDPPPIIDIPDIDPDDDDDDDDDDD",  # ID
+    "PIDIDIDPPPIIDIPDIDPDDDIIDDIIDD",  # JL
+    "PIDIDIDPPPIIDIPDIDPDDDDDDDDIID",  # JV
+    "PIDIDIDPPPIIDIPDIDPDDDDDDDDDID",  # JT
+    "PIDIDIDPPPIIDIPDDDPDDDDDDDDDDI",  # RI
+)
+
+
 @lru_cache(maxsize=4096)
 def char_width(char: str) -> int:
     """Columns a character takes in a terminal, as libunistring's ``uc_width`` counts them
@@ -101,46 +141,87 @@ def char_width(char: str) -> int:
 
 
 def _python_breaks(data: bytes, prohibited: Collection[int], width: int, start: int) -> list[int]:
-    """The greedy fitting of libunistring's ``u8_width_linebreaks``, on uniseg's opportunities."""
-    from uniseg.linebreak import line_break_breakables
-
+    """The greedy fitting of libunistring's ``u8_width_linebreaks``, in Python."""
     text = data.decode("utf-8")
-    offsets: list[int] = []
-    position = 0
-    for char in text:
-        offsets.append(position)
-        position += len(char.encode("utf-8"))
-    opportunities = list(line_break_breakables(text))
+    kinds = opportunities(text)
     found: list[int] = []
     last_break: int | None = None
     column = start
     piece = 0
-    for index, char in enumerate(text):
-        offset = offsets[index]
-        if char in _FORCED:
-            kind = MANDATORY  # libunistring marks the line-break character itself
-        elif index > 0 and opportunities[index]:
-            kind = POSSIBLE
-        else:
-            kind = PROHIBITED
+    offset = 0
+    for char, kind in zip(text, kinds, strict=True):
         if offset in prohibited:
             kind = PROHIBITED
-        if kind in (POSSIBLE, MANDATORY) and last_break is not None and column + piece > width:
+        if kind != PROHIBITED and last_break is not None and column + piece > width:
             found.append(last_break)
             column = 0
         if kind == MANDATORY:
             last_break = None
-            column = 0
-            piece = 0
-            continue
-        if kind == POSSIBLE:
-            last_break = offset
-            column += piece
-            piece = 0
-        piece += char_width(char)
+            column = piece = 0
+        else:
+            if kind == POSSIBLE:
+                last_break = offset
+                column += piece
+                piece = 0
+            piece += char_width(char)
+        offset += len(char.encode("utf-8"))
     if last_break is not None and column + piece > width:
         found.append(last_break)
     return found
+
+
+def opportunities(text: str) -> list[int]:
+    """For each character: POSSIBLE if a line may break before it, MANDATORY if it is itself a
+    line break, else PROHIBITED. libunistring's pair-table algorithm on uniseg's classes."""
+    result = [PROHIBITED] * len(text)
+    last: int | None = None  # class of the last character that is not a space
+    spaces = False
+    for index, char in enumerate(text):
+        name = _class_of(char)
+        if name in ("BK", "NL", "LF", "CR"):
+            result[index] = MANDATORY
+            last, spaces = None, False
+            continue
+        if name == "SP":
+            spaces = last is not None
+            continue
+        if name == "ZW":
+            last, spaces = _ZW, False
+            continue
+        if name in ("CM", "ZWJ"):
+            if last is not None and last != _ZW and not spaces:
+                continue  # a combining mark sticks to its base
+            if spaces:
+                result[index] = POSSIBLE  # libunistring: a mark after spaces starts a new word
+                last, spaces = _INDEX["AL"], False
+                continue
+            name = "AL"
+        current = _INDEX[name]
+        if last == _ZW:
+            result[index] = POSSIBLE
+        elif last is not None:
+            rule = _PAIRS[last][current]
+            if name == "OP" and rule == "I" and _CLASSES[last] in ("AL", "HL", "NU") \
+                    and unicodedata.east_asian_width(char) in ("F", "W", "H"):
+                rule = "D"  # UAX #14 LB30 applies to narrow opening brackets only
+            if rule == "D" or (rule == "I" and spaces):
+                result[index] = POSSIBLE
+        last, spaces = current, False
+    return result
+
+
+_ZW = -1
+# Classes added after libunistring 1.0 (or resolved by it), mapped to what it uses.
+_RESOLVED = {"AI": "AL", "SA": "AL", "SG": "AL", "XX": "AL", "CJ": "NS", "AK": "AL", "AP": "AL",
+             "AS": "AL", "VF": "CM", "VI": "CM"}
+
+
+@lru_cache(maxsize=8192)
+def _class_of(char: str) -> str:
+    from uniseg.linebreak import line_break
+
+    name = line_break(char).name
+    return _RESOLVED.get(name, name)
 
 
 _LIBUNISTRING = _libunistring_breaker()

@@ -21,7 +21,8 @@ from typing import Protocol
 class TermLike(Protocol):
     """What protect needs from a glossary term (l10n.glossary.Term)."""
 
-    keep: bool
+    @property
+    def keep(self) -> bool: ...
 
     @property
     def forbidden(self) -> Mapping[str, tuple[str, ...]]: ...
@@ -30,9 +31,14 @@ class TermLike(Protocol):
 
 
 class TermHitLike(Protocol):
-    start: int
-    end: int
-    text: str
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
 
     @property
     def term(self) -> TermLike: ...
@@ -92,7 +98,8 @@ class Protected:
         out: list[tuple[str, str]] = []
         start = 0
         for match in SENTENCE_END.finditer(self.text):
-            out.append((self.text[start:match.start(1)], match.group(1)))
+            gap = "gap" if match.group("gap") is not None else "cjk_gap"
+            out.append((self.text[start:match.start(gap)], match.group(gap)))
             start = match.end()
         if start < len(self.text) or not out:
             out.append((self.text[start:], ""))
@@ -101,7 +108,7 @@ class Protected:
 
 # A placeholder as we write it, and as engines hand it back (spaces inside, full-width braces).
 TOKEN = re.compile(r"[{｛]\s*([0-9０-９]{1,4})\s*[}｝]")
-SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)]?(\s+)(?=\S)|(?<=[。！？])()(?=\S)")
+SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?P<gap>\s+)(?=\S)|[。！？][”’）」』]?(?P<cjk_gap>\s*)(?=\S)")
 CJK_LANGUAGES = ("zh", "ja", "ko")
 
 _LINK = re.compile(
@@ -135,7 +142,7 @@ class _Span:
     end: int
     kind: str
     restore: str | None = None
-    pair_with: int | None = None   # index of the partner span in the span list (set on openers)
+    pair_with: _Span | None = None   # the closing partner, on an opening span
 
 
 def protect(text: str, target: str, *, source_language: str,
@@ -153,9 +160,9 @@ def protect(text: str, target: str, *, source_language: str,
             if form is None:
                 continue   # no pinned form in this language: the engine translates it
             spans.append(_Span(hit.start, hit.end, "term", restore=form))
-            terms.append(TermUse(hit.text, form, tuple(hit.term.forbidden.get(target, ()))))
+            terms.append(TermUse(hit.text, form, _forbidden(hit.term, target)))
     order = sorted(range(len(spans)), key=lambda i: spans[i].start)
-    number = {index: n for n, index in enumerate(order, start=1)}
+    number = {id(spans[index]): n for n, index in enumerate(order, start=1)}
     parts: list[str] = []
     placeholders: list[Placeholder] = []
     cursor = 0
@@ -163,9 +170,9 @@ def protect(text: str, target: str, *, source_language: str,
         span = spans[index]
         original = text[span.start:span.end]
         parts.append(text[cursor:span.start])
-        parts.append(token(number[index]))
-        partner = number[span.pair_with] if span.pair_with is not None else None
-        placeholders.append(Placeholder(number[index], span.kind, original,
+        parts.append(token(number[id(span)]))
+        partner = number[id(span.pair_with)] if span.pair_with is not None else None
+        placeholders.append(Placeholder(number[id(span)], span.kind, original,
                                         span.restore if span.restore is not None else original,
                                         partner))
         cursor = span.end
@@ -173,35 +180,35 @@ def protect(text: str, target: str, *, source_language: str,
     return Protected(text, "".join(parts), tuple(placeholders), tuple(terms), target)
 
 
+def _forbidden(term: TermLike, target: str) -> tuple[str, ...]:
+    # l10n.glossary.Term also matches zh_CN against a zh entry; a bare mapping is enough here.
+    forbidden_in = getattr(term, "forbidden_in", None)
+    if callable(forbidden_in):
+        return tuple(forbidden_in(target))
+    return tuple(term.forbidden.get(target, ()))
+
+
 def _markup_spans(text: str) -> list[_Span]:
     spans: list[_Span] = []
     covered: list[tuple[int, int]] = []
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= a or start >= b for a, b in covered)
-
     for match in _FIRST.finditer(text):
         kind = _KINDS.get(match.lastgroup or "", match.lastgroup or "tag")
         spans.append(_Span(match.start(), match.end(), kind))
         covered.append((match.start(), match.end()))
     _pair_tags(text, spans)
-    for match in _LINK.finditer(text):
-        if not free(match.start(1), match.end(1)) or not free(match.start(3), match.end(3)):
-            continue
+    # Each later pass looks at the text with what earlier passes found blanked out.
+    for match in _LINK.finditer(_blank(text, covered)):
         opener = _Span(match.start(1), match.end(1), "link")
         closer = _Span(match.start(3), match.end(3), "link")
         spans.extend([opener, closer])
-        opener.pair_with = len(spans) - 1
+        opener.pair_with = closer
         covered.extend([(opener.start, opener.end), (closer.start, closer.end)])
-    for match in _LATER.finditer(text):
-        if free(match.start(), match.end()):
-            kind = _KINDS.get(match.lastgroup or "", match.lastgroup or "literal")
-            spans.append(_Span(match.start(), match.end(), kind))
-            covered.append((match.start(), match.end()))
+    for match in _LATER.finditer(_blank(text, covered)):
+        kind = _KINDS.get(match.lastgroup or "", match.lastgroup or "literal")
+        spans.append(_Span(match.start(), match.end(), kind))
+        covered.append((match.start(), match.end()))
     stack: list[int] = []
-    for match in _DELIMS.finditer(text):
-        if not free(match.start(), match.end()):
-            continue
+    for match in _DELIMS.finditer(_blank(text, covered)):
         run = match.group()
         before = text[match.start() - 1] if match.start() else " "
         after = text[match.end()] if match.end() < len(text) else " "
@@ -209,14 +216,36 @@ def _markup_spans(text: str) -> list[_Span]:
         can_close = not before.isspace() and not (run[0] == "_" and after.isalnum())
         if can_close and stack and text[spans[stack[-1]].start:spans[stack[-1]].end] == run:
             opener = spans[stack.pop()]
-            spans.append(_Span(match.start(), match.end(), "markup"))
-            opener.pair_with = len(spans) - 1
+            closer = _Span(match.start(), match.end(), "markup")
+            spans.append(closer)
+            opener.pair_with = closer
         elif can_open:
             spans.append(_Span(match.start(), match.end(), "markup"))
             stack.append(len(spans) - 1)
     # A delimiter that found no partner is a literal character, not markup.
-    unpaired = set(stack)
-    return [s for i, s in enumerate(spans) if i not in unpaired] if unpaired else spans
+    literal = {id(spans[i]) for i in stack}
+    # Pairs must nest: links win over tags, tags over emphasis; a crossing tag is kept whole
+    # but unpaired, a crossing emphasis pair becomes literal text.
+    accepted: list[tuple[int, int]] = []
+    for kind in ("link", "tag", "markup"):
+        for span in spans:
+            if span.kind != kind or span.pair_with is None:
+                continue
+            start, end = span.start, span.pair_with.end
+            if any(a < start < b < end or start < a < end < b for a, b in accepted):
+                if kind == "markup":
+                    literal |= {id(span), id(span.pair_with)}
+                span.pair_with = None
+            else:
+                accepted.append((start, end))
+    return [s for s in spans if id(s) not in literal]
+
+
+def _blank(text: str, covered: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in covered:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def _pair_tags(text: str, spans: list[_Span]) -> None:
@@ -234,7 +263,7 @@ def _pair_tags(text: str, spans: list[_Span]) -> None:
         if raw.startswith("</"):
             for depth in range(len(open_tags) - 1, -1, -1):
                 if open_tags[depth][0] == name:
-                    spans[open_tags[depth][1]].pair_with = index
+                    spans[open_tags[depth][1]].pair_with = span
                     del open_tags[depth:]
                     break
         else:

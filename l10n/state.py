@@ -35,17 +35,24 @@ class State:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            self._data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+            self._data: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
             self._data = {}
         self._dirty = False
 
     def fresh(self, key: str, fingerprint: str) -> bool:
-        return self._data.get(key) == fingerprint
+        value = self._data.get(key)
+        return isinstance(value, list) and bool(value) and value[0] == fingerprint
 
-    def record(self, key: str, fingerprint: str) -> None:
-        if self._data.get(key) != fingerprint:
-            self._data[key] = fingerprint
+    def notes(self, key: str) -> list[str]:
+        """What the step said last time it ran on these inputs (e.g. why it skipped an edition)."""
+        value = self._data.get(key)
+        return list(value[1:]) if isinstance(value, list) else []
+
+    def record(self, key: str, fingerprint: str, notes: list[str] | None = None) -> None:
+        value = [fingerprint, *(notes or [])]
+        if self._data.get(key) != value:
+            self._data[key] = value
             self._dirty = True
 
     def save(self) -> None:

@@ -79,14 +79,18 @@ def total(rows: Iterable[StatusRow]) -> StatusRow:
 
 def status_table(rows: Sequence[StatusRow]) -> Table:
     """The rows and their total as a rich table that fits in 80 columns."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("Article", overflow="fold", ratio=1)
+    total_row = total(rows)
+    table = Table(box=box.SIMPLE, pad_edge=False, show_edge=False, show_footer=True)
+    table.add_column("Article", footer="total", overflow="fold")
     table.add_column("Lang", no_wrap=True)
-    for name in ("Approved", "Drafts", "Untranslated", "Words", "%"):
-        table.add_column(name, justify="right", no_wrap=True)
-    for index, row in enumerate([*rows, total(rows)]):
-        if index == len(rows):
-            table.add_section()
-        table.add_row(row.slug, row.language, str(row.approved), str(row.drafts),
-                      str(row.untranslated), str(row.words), f"{row.percent:.0f}%")
+    for name, value in zip(("Approved", "Drafts", "Untranslated", "Words", "%"),
+                           _cells(total_row)[2:], strict=True):
+        table.add_column(name, footer=value, justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(*_cells(row))
     return table
+
+
+def _cells(row: StatusRow) -> list[str]:
+    return [row.slug, row.language, str(row.approved), str(row.drafts), str(row.untranslated),
+            str(row.words), f"{row.percent:.0f}%"]

@@ -40,7 +40,7 @@ class Outline:
     links: tuple[str, ...] = ()               # link and image targets
     anchors: tuple[str, ...] = ()             # ids and names one can link to
     code_blocks: tuple[str, ...] = ()         # info string and content, in order
-    tables: tuple[tuple[int, int], ...] = ()  # rows and columns, in order
+    tables: tuple[tuple[int, ...], ...] = ()  # cells in each row, per table, in order
     front_matter: tuple[str, ...] = ()        # top-level keys
 
 
@@ -58,28 +58,26 @@ def markdown_outline(text: str) -> Outline:
     links: list[str] = []
     anchors: list[str] = []
     code: list[str] = []
-    tables: list[tuple[int, int]] = []
+    tables: list[list[int]] = []
     for token in _MD.parse(text):
         if token.type == "heading_open":
             headings.append(int(token.tag[1:]))
         elif token.type in ("fence", "code_block"):
             code.append(f"{token.info.strip()}\n{token.content}")
         elif token.type == "table_open":
-            tables.append((0, 0))
+            tables.append([])
         elif token.type == "tr_open":
-            rows, columns = tables[-1]
-            tables[-1] = (rows + 1, columns)
-        elif token.type in ("th_open", "td_open") and tables[-1][0] == 1:
-            rows, columns = tables[-1]
-            tables[-1] = (rows, columns + 1)
+            tables[-1].append(0)
+        elif token.type in ("th_open", "td_open"):
+            tables[-1][-1] += 1
         elif token.type == "html_block":
             _html_markup(token.content, links, anchors)
         elif token.type == "inline":
             if headings and (heading_id := _HEADING_ID.search(token.content)):
                 anchors.append(heading_id.group(1))
             _inline(token.children or [], links, anchors)
-    return Outline(tuple(headings), tuple(links), tuple(anchors), tuple(code), tuple(tables),
-                   tuple(keys))
+    return Outline(tuple(headings), tuple(links), tuple(anchors), tuple(code),
+                   tuple(tuple(rows) for rows in tables), tuple(keys))
 
 
 def _inline(children: Iterable[Token], links: list[str], anchors: list[str]) -> None:
@@ -111,7 +109,7 @@ def html_outline(text: str, *, path: str) -> Outline:
     links: list[str] = []
     anchors: list[str] = []
     code: list[str] = []
-    tables: list[tuple[int, int]] = []
+    tables: list[tuple[int, ...]] = []
     keys: list[str] = []
     for element in root.iter():
         tag = element.tag
@@ -124,9 +122,8 @@ def html_outline(text: str, *, path: str) -> Outline:
             code.append(element.text_content())
         elif tag == "table":
             rows = [row for row in element.iter("tr") if _table_of(row) is element]
-            columns = max((sum(_colspan(cell) for cell in row if cell.tag in ("td", "th"))
-                           for row in rows), default=0)
-            tables.append((len(rows), columns))
+            tables.append(tuple(sum(_colspan(cell) for cell in row if cell.tag in ("td", "th"))
+                                for row in rows))
         elif tag == "meta" and (element.get("name") or element.get("property")):
             keys.append(element.get("name") or element.get("property") or "")
         elif tag == "title":
@@ -160,6 +157,7 @@ def outline(text: str, *, format_name: str, path: str) -> Outline:
 def _sequence(kind: str, source: Sequence[object], edition: Sequence[object],
               describe: str) -> Iterator[str]:
     """Differences between two ordered lists, numbered from 1 as a reader counts."""
+    opcodes: Sequence[tuple[str, int, int, int, int]]
     if len(source) == len(edition):  # nothing added or lost: compare place by place
         opcodes = [("replace", i, i + 1, i, i + 1) for i in range(len(source))
                    if source[i] != edition[i]]
@@ -181,8 +179,11 @@ def _sequence(kind: str, source: Sequence[object], edition: Sequence[object],
 def _show(item: object) -> str:
     if isinstance(item, int):
         return f"level {item}"
-    if isinstance(item, tuple):
-        return f"{item[0]}×{item[1]}"
+    if isinstance(item, tuple):  # a table's row widths
+        rows = f"{len(item)} row{'s' * (len(item) != 1)}"
+        if len(set(item)) == 1:
+            return f"{rows} × {item[0]} column{'s' * (item[0] != 1)}"
+        return f"{rows} of {'/'.join(map(str, item))} cells"
     first = str(item).split("\n", 2)
     body = first[1] if len(first) > 1 else first[0]
     return repr(body[:30] + ("…" if len(body) > 30 else ""))
@@ -209,7 +210,7 @@ def compare_outlines(source: Outline, edition: Outline) -> list[str]:
     problems += _sequence("code block", source.code_blocks, edition.code_blocks,
                           "{kind} {n} changed")
     problems += _sequence("table", source.tables, edition.tables,
-                          "{kind} {n} was {old} (rows×columns), became {new}")
+                          "{kind} {n} had {old}, now {new}")
     problems += _multiset("front matter key", source.front_matter, edition.front_matter)
     return problems
 

@@ -7,11 +7,15 @@ from pathlib import Path
 
 import polib
 import pytest
+from commonmark import spec_examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from l10n import checks
 from l10n.checks import CheckContext, Finding, has_critical, run_checks
 from l10n.cli import app
+from l10n.errors import SourceError
 from l10n.glossary import Glossary
 from l10n.project import Project
 
@@ -140,8 +144,14 @@ def test_numbers_match_whatever_their_separators() -> None:
     assert found("Founded in 2015 with 1,000 staff.", "成立于 2015 年，员工 1000 人。") == []
     assert found("Founded in 2015 with 1,000 staff.", "成立于 2016 年，员工 1000 人。") == [
         "functional: numbers: number 2015 missing"]
-    # Full-width digits are digits.
+    # Full-width digits are digits; small numbers may be spelled out.
     assert found("Chapter 3", "第３章") == []
+    assert found("It has 3 parts, not 11 or 1.", "它有三个部分，不是十一个或一个。") == []
+    assert found("It has 3 parts, not 11 or 1.", "它有三个部分，不是十个。") == [
+        "functional: numbers: number 11 missing", "functional: numbers: number 1 missing"]
+    en = CheckContext(source_language="zh", target_language="en")
+    assert found("2017 年 1 月发布。", "Released in January 2017.", en) == []
+    assert found("有 3 个。", "There are three.", en) == []
 
 
 def test_placeholders_are_critical() -> None:
@@ -237,8 +247,8 @@ msgid "Tian Yuandong works at FAIR."
 msgstr "田渊栋在FAIR工作."
 
 #: source/x.md:5
-msgid "It has 3 parts."
-msgstr "它有三个部分。"
+msgid "It has 30 parts."
+msgstr "它有三十个部分。"
 
 #: source/x.md:7
 msgid "Not translated yet."
@@ -256,7 +266,7 @@ def write_workspace(root: Path, *, po: str = PO) -> Path:
         '[tool.l10n]\nsource_language = "en"\nlanguages = ["en", "zh"]\n', encoding="utf-8")
     (root / "glossary.yml").write_text(GLOSSARY, encoding="utf-8")
     (root / "source" / "x.md").write_text(
-        "# Tian Yuandong\n\nTian Yuandong works at FAIR.\n\nIt has 3 parts.\n\n"
+        "# Tian Yuandong\n\nTian Yuandong works at FAIR.\n\nIt has 30 parts.\n\n"
         "Not translated yet.\n", encoding="utf-8")
     (root / "locales" / "zh" / "x.po").write_text(po, encoding="utf-8")
     return root
@@ -268,7 +278,7 @@ def test_check_prints_like_a_compiler_and_fails_on_critical(tmp_path: Path) -> N
     assert result.stdout.splitlines() == [
         'locales/zh/x.po:6: critical: glossary: "Tian Yuandong" must be 田渊栋',
         'locales/zh/x.po:11: cosmetic: zh-punctuation: half-width "." in Chinese text; use "。"',
-        "locales/zh/x.po:17: functional: numbers: number 3 missing",
+        "locales/zh/x.po:17: functional: numbers: number 30 missing",
         "check: 3 problems: 1 critical, 1 functional, 1 cosmetic",
     ]
     assert result.exit_code == 1
@@ -292,7 +302,7 @@ def test_check_json_names_the_state_of_each_entry(tmp_path: Path) -> None:
          "check": "zh-punctuation", "message": 'half-width "." in Chinese text; use "。"',
          "state": "draft"},
         {"path": "locales/zh/x.po", "line": 17, "severity": "functional", "check": "numbers",
-         "message": "number 3 missing", "state": "approved"},
+         "message": "number 30 missing", "state": "approved"},
     ]
 
 
@@ -327,7 +337,7 @@ def test_the_publication_gate_holds_back_critical_entries_only(tmp_path: Path) -
     assert reasons == {
         "Tian Yuandong": 'critical: glossary: "Tian Yuandong" must be 田渊栋',
         "Tian Yuandong works at FAIR.": None,
-        "It has 3 parts.": None,
+        "It has 30 parts.": None,
         "Not translated yet.": None,
         "Old Tian Yuandong": None,
     }
@@ -340,3 +350,47 @@ def test_html_placeholder_tags_go_through_the_html_format_module() -> None:
     assert {(f.check, f.severity) for f in findings} == {("markup", "critical")}
     assert run_checks("Run <code1>make 2</code1> or read <a2>the guide</a2>.",
                       "运行 <code1>make 2</code1> 或阅读<a2>指南</a2>。", context) == []
+
+
+# -- invariants --------------------------------------------------------------------------------
+
+PIECES = [*"ab 1,.`*_[]()<>/:!#{}%$\\\n", "中", "。", "https://x.y/", "<span>", "</span>"]
+# HTML msgids carry the format's numbered placeholder tags, each once, and a literal "<" as &lt;.
+HTML_PIECES = [*"ab 1,.`*_[]()/:!#{}%$\\\n", "中", "。", "https://x.y/", "&lt;", "&amp;",
+               "<b{n}>a 中</b{n}>", "<br{n}/>", "<code{n}>x, 1</code{n}>"]
+
+
+def numbered(pieces: list[str]) -> str:
+    return "".join(piece.format(n=n) if "{n}" in piece else piece
+                   for n, piece in enumerate(pieces, start=1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_a_markdown_string_copied_unchanged_fails_nothing_but_style(text: str) -> None:
+    findings = run_checks(text, text, zh(zh_latin_spacing="space"))
+    assert [f for f in findings if f.severity != "cosmetic"] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.lists(st.sampled_from(HTML_PIECES), max_size=30).map(numbered))
+def test_an_html_string_copied_unchanged_fails_nothing_but_style(text: str) -> None:
+    findings = run_checks(text, text, zh(format_name="html", zh_latin_spacing="space"))
+    assert [f for f in findings if f.severity != "cosmetic"] == []
+
+
+def test_every_commonmark_block_copied_unchanged_fails_nothing_but_style() -> None:
+    from l10n.formats import FormatOptions
+    from l10n.formats import markdown as markdown_format
+
+    checked = 0
+    for example in spec_examples():
+        try:
+            segments = markdown_format.extract(example.markdown, "x.md", options=FormatOptions())
+        except SourceError:
+            continue
+        for segment in segments:
+            findings = run_checks(segment.msgid, segment.msgid, zh())
+            assert [f for f in findings if f.severity != "cosmetic"] == [], example.number
+            checked += 1
+    assert checked > 500

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from l10n.errors import GlossaryError
@@ -117,13 +117,13 @@ def test_a_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ("terms:\n  - en: FAIR\n    zh: [unclosed\n",
-     "glossary.yml:4: invalid YAML: while parsing a flow sequence, expected ',' or ']', "
-     "but got '<stream end>'"),
-    ("terms:\n  - en: FAIR: Meta\n", "glossary.yml:2: invalid YAML: mapping values are not "
-                                      "allowed here"),
+     ("glossary.yml:4: invalid YAML: while parsing a flow sequence, expected ',' or ']', "
+      "but got '<stream end>'")),
+    ("terms:\n  - en: FAIR: Meta\n",
+     "glossary.yml:2: invalid YAML: mapping values are not allowed here"),
     ("terms: []\n---\nterms: []\n",
-     "glossary.yml:2: invalid YAML: expected a single document in the stream, "
-     "but found another document"),
+     ("glossary.yml:2: invalid YAML: expected a single document in the stream, "
+      "but found another document")),
 ])
 def test_malformed_yaml(tmp_path: Path, text: str, message: str) -> None:
     assert error_of(tmp_path, text) == message
@@ -216,8 +216,8 @@ def test_a_term_with_no_form(tmp_path: Path) -> None:
     ("terms:\n  - en: Yann LeCun\n    zh: 杨立昆\n  - en: LeCun\n    zh: 杨立昆\n",
      "glossary.yml:5: duplicate term '杨立昆' (zh): already at line 3"),
     # Either term being case-insensitive makes `Open Source` and `open source` the same.
-    ("terms:\n  - en: Open Source\n    zh: 开源\n  - en: open source\n    zh: 开放源代码\n"
-     "    case_sensitive: false\n",
+    (("terms:\n  - en: Open Source\n    zh: 开源\n  - en: open source\n    zh: 开放源代码\n"
+      "    case_sensitive: false\n"),
      "glossary.yml:4: duplicate term 'open source' (en): already at line 2"),
     # A keep term is the same in every language, so it collides with a zh form too.
     ("terms:\n  - en: Meta Platforms\n    zh: Meta\n  - en: Meta\n    keep: true\n",
@@ -251,8 +251,8 @@ def test_the_same_form_in_two_languages_is_no_duplicate(tmp_path: Path) -> None:
     ("terms:\n  - en: FAIR\n    keep: true\n    note: [a, b]\n",
      "glossary.yml:4: note: expected text, got a list"),
     ("terms:\n  - en: Yann LeCun\n    forbidden: 扬·勒丘恩\n",
-     "glossary.yml:3: forbidden: expected a mapping of language to variants, "
-     "got text '扬·勒丘恩'"),
+     ("glossary.yml:3: forbidden: expected a mapping of language to variants, "
+      "got text '扬·勒丘恩'")),
     ("terms:\n  - en: Yann LeCun\n    forbidden:\n      zh: [2019]\n",
      "glossary.yml:4: forbidden: zh: expected text, got a number '2019' (quote it)"),
     ("terms:\n  - en: Yann LeCun\n    forbidden:\n      zh: []\n",
@@ -441,6 +441,61 @@ def test_hits_never_overlap_and_never_touch_code_or_urls(sample: Glossary, parts
     for hit in hits:
         assert all(hit.end <= start or hit.start >= end for start, end in protected), (hit, text)
     assert [(hit.start, hit.end) for hit in hits] == expected
+
+
+def _reference_find(text: str, forms: list[tuple[str, bool]]) -> list[tuple[int, int]]:
+    """The matching rules written the slow, obvious way: at each place, the longest form that
+    matches there and does not start or end inside a Latin word."""
+    def word(char: str) -> bool:
+        return char.isalnum() and char != "在"
+
+    hits, i = [], 0
+    while i < len(text):
+        for form, sensitive in sorted(forms, key=lambda item: -len(item[0])):
+            j = i + len(form)
+            piece = text[i:j]
+            if (piece == form if sensitive else piece.lower() == form.lower()) \
+                    and not (i > 0 and word(text[i - 1]) and word(text[i])) \
+                    and not (j < len(text) and word(text[j - 1]) and word(text[j])):
+                hits.append((i, j))
+                i = j
+                break
+        else:
+            i += 1
+    return hits
+
+
+@st.composite
+def forms_and_text(draw: st.DrawFn) -> tuple[list[tuple[str, bool]], str]:
+    """A few forms over a tiny alphabet, and a text made of them (some in another case) and
+    single characters, so that forms overlap, nest and touch words often."""
+    forms = draw(st.lists(st.tuples(st.text("aAb 在", min_size=1, max_size=4), st.booleans()),
+                          min_size=1, max_size=6))
+    pieces = [form for form, _ in forms] + [form.swapcase() for form, _ in forms]
+    text = draw(st.lists(st.sampled_from(pieces + list("aAb 在")), max_size=10))
+    return forms, "".join(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(forms_and_text())
+# The longest form runs into a word, a shorter one does not.
+@example(([("a b", True), ("a", True)], "a ba"))
+# A case-insensitive form is longer than the case-sensitive one at the same place.
+@example(([("aA", True), ("aab", False)], "aAb"))
+def test_find_agrees_with_a_naive_longest_match(
+        case: tuple[list[tuple[str, bool]], str]) -> None:
+    forms, text = case
+    unique: dict[str, tuple[str, bool]] = {}
+    for form, sensitive in forms:  # what validation lets through: no case-folded duplicates
+        if form.strip() == form and all(
+                form != other and (sensitive and other_sensitive or form.lower() != other.lower())
+                for other, other_sensitive in unique.values()):
+            unique[form] = (form, sensitive)
+    terms = tuple(Term(forms={"en": form}, case_sensitive=sensitive)
+                  for form, sensitive in unique.values())
+    hits = Glossary(terms=terms).find(text, "en")
+    assert [(hit.start, hit.end) for hit in hits] == _reference_find(text, list(unique.values()))
+    assert all(hit.term.forms["en"].lower() == hit.text.lower() for hit in hits)
 
 
 def test_a_large_glossary_compiles_and_matches_quickly(tmp_path: Path) -> None:

@@ -42,7 +42,8 @@ def catalog_of(*entries: polib.POEntry) -> polib.POFile:
 def msgcat_forced(path: Path) -> str:
     """msgcat's layout, even for a catalog that holds only its header (msgcat then writes
     nothing unless told --force-po)."""
-    done = subprocess.run([gettext_tool("msgcat"), "--force-po", str(path)], capture_output=True)
+    done = subprocess.run([gettext_tool("msgcat"), "--force-po", str(path)],
+                          capture_output=True, check=False)
     assert done.returncode == 0, done.stderr.decode()
     return done.stdout.decode("utf-8")
 
@@ -234,7 +235,7 @@ catalogs = st.lists(entries(), min_size=1, max_size=12,
                     unique_by=lambda entry: (entry.msgctxt, entry.msgid)).map(
     lambda items: catalog_of(*items))
 
-FAST = settings(max_examples=150, deadline=None,
+FAST = settings(max_examples=120, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 

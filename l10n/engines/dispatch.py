@@ -167,9 +167,10 @@ class Dispatcher:
         while True:
             if self._stop.is_set():
                 raise EngineError(f"{self.engine.name}: stopped")
-            with self._lock:
-                self.requests[target] = self.requests.get(target, 0) + 1
-                self.chars[target] = self.chars.get(target, 0) + len(text)
+            if self.engine.remote:
+                with self._lock:
+                    self.requests[target] = self.requests.get(target, 0) + 1
+                    self.chars[target] = self.chars.get(target, 0) + len(text)
             try:
                 return self.engine.translate(text, source=source, target=target)
             except Retry as retry:

@@ -91,6 +91,11 @@ def _parse(text: str, path: str) -> Any:
         root = etree.fromstring(text, parser)
     except (etree.XMLSyntaxError, etree.ParserError, ValueError) as error:
         raise SourceError(f"cannot parse HTML: {error}", path=path) from None
+    for entry in parser.error_log:
+        # libxml2 stops at its limits (nesting deeper than 256) and keeps only what came before.
+        if entry.level == etree.ErrorLevels.FATAL:
+            raise SourceError(f"cannot parse HTML: {entry.message}", path=path, line=entry.line,
+                              hint="the rest of the document would be lost")
     return None if root is None else root.getroottree()
 
 
@@ -554,13 +559,13 @@ class _Positions:
     def start_of(self, node: Any) -> int:
         if not _is_element(node):
             return self._comment(node)[0]
-        return self._tag(node).start
+        return self.tag_of(node).start
 
     def end_of(self, node: Any) -> int:
         """The offset just past a node: its end tag, or where its content ends."""
         if not _is_element(node):
             return self._comment(node)[1]
-        tag = self._tag(node)
+        tag = self.tag_of(node)
         if tag.close is not None:
             return tag.close[1]
         if node.tag in VOID:
@@ -573,7 +578,7 @@ class _Positions:
         match = _NEXT.search(self.text, pos)
         return match.start() if match else len(self.text)
 
-    def _tag(self, node: Any) -> _Tag:
+    def tag_of(self, node: Any) -> _Tag:
         tag = self.tags.get(node)
         if tag is None:
             raise _Unpositioned(node.tag)
@@ -671,7 +676,7 @@ def _splice(text: str, tree: Any, changes: list[tuple[_Item, str]], lang: str | 
 
 
 def _attr_edit(where: _Positions, element: Any, name: str, value: str) -> tuple[int, int, str]:
-    tag = where._tag(element)
+    tag = where.tag_of(element)
     name_end = tag.start + 1 + len(tag.name)
     quoted = '"' + _html.escape(value, quote=True).replace("&#x27;", "'") + '"'
     for match in _ATTR.finditer(where.text, name_end, tag.end - 1):
@@ -687,7 +692,7 @@ def _attr_edit(where: _Positions, element: Any, name: str, value: str) -> tuple[
 
 def _start_text(where: _Positions, node: Any, attr_edits: dict[Any, list[tuple[int, int, str]]]
                 ) -> str:
-    tag = where._tag(node)
+    tag = where.tag_of(node)
     out, pos = [], tag.start
     for start, end, replacement in sorted(attr_edits.get(node, [])):
         out.append(where.text[pos:start])
@@ -700,7 +705,7 @@ def _start_text(where: _Positions, node: Any, attr_edits: dict[Any, list[tuple[i
 def _run_edit(where: _Positions, run: _Run, translation: str,
               attr_edits: dict[Any, list[tuple[int, int, str]]]) -> tuple[int, int, str]:
     text = where.text
-    left = where._tag(run.container).end if run.holder is run.container else where.end_of(
+    left = where.tag_of(run.container).end if run.holder is run.container else where.end_of(
         run.holder)
     lead = getattr(run.holder, run.lead_attr) or ""
     start = left
@@ -709,8 +714,8 @@ def _run_edit(where: _Positions, run: _Run, translation: str,
             start += 1
     last = (run.nodes[-1].tail if run.nodes else lead) or ""
     after = where.end_of(run.nodes[-1]) if run.nodes else left
-    if run.container.tag == "title" and where._tag(run.container).close is not None:
-        stop = where._tag(run.container).close[0]  # type: ignore[index]
+    if run.container.tag == "title" and where.tag_of(run.container).close is not None:
+        stop = where.tag_of(run.container).close[0]  # type: ignore[index]
     else:
         stop = where.next_token(after) if last else after
     while stop > max(after, start) and text[stop - 1] in _WS:
@@ -722,7 +727,7 @@ def _run_edit(where: _Positions, run: _Run, translation: str,
             continue
         node = run.names[value]
         if kind == "close":
-            tag = where._tag(node)
+            tag = where.tag_of(node)
             out.append(text[tag.close[0]:tag.close[1]] if tag.close else f"</{node.tag}>")
         elif _is_element(node) and not _opaque(node):
             out.append(_start_text(where, node, attr_edits))

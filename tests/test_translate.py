@@ -1,0 +1,322 @@
+"""`l10n translate`: drafts from memory, cache and engine, against a LibreTranslate server on
+127.0.0.1 that deep-translator's real LibreTranslator client talks to."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+import polib
+import pytest
+from deep_translator import LibreTranslator
+from typer.testing import CliRunner
+
+from l10n.cli import app
+from l10n.draft import DraftProgress, translate_workspace
+from l10n.errors import EngineError
+from l10n.glossary import Glossary
+from l10n.project import Project
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import msgfmt_check
+from libre_server import running
+
+GLOSSARY = """\
+terms:
+  - en: Tian Yuandong
+    zh: 田渊栋
+    forbidden:
+      zh: [田远东]
+  - en: Yann LeCun
+    zh: 杨立昆
+    forbidden:
+      zh: [扬·勒丘恩]
+  - en: Jia Yangqing
+    zh: 贾扬清
+  - en: FAIR
+    keep: true
+  - en: Facebook
+    keep: true
+    forbidden:
+      zh: [脸书]
+  - en: PyTorch
+    keep: true
+"""
+
+MSGIDS = [
+    "Tian Yuandong joins FAIR",
+    "Tian Yuandong works with **Yann LeCun** at [FAIR](https://ai.meta.com/research/).",
+    "He wrote `torch.nn` code for PyTorch. It was fast.",
+    "Facebook released PyTorch in 2017. Jia Yangqing built Caffe2. Yann LeCun approved.",
+    "See <https://pytorch.org> and <b>bold</b> text about FAIR and Facebook.",
+    "Jia Yangqing and Tian Yuandong met Yann LeCun at FAIR. They talked about PyTorch.",
+    "*Yann LeCun* said: use `x = 1` and https://example.com/a_b now.",
+    "The GPU team at FAIR uses CUDA.",
+    "Plain words without names.",
+    "`only_code()`",
+]
+
+
+def make_workspace(root: Path, articles: dict[str, list[str]],
+                   approved: dict[str, dict[str, str]] | None = None) -> Project:
+    """A workspace with one Markdown article and one zh catalog per slug."""
+    (root / "source").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        '[tool.l10n]\nsource_language = "en"\nlanguages = ["en", "zh"]\n', encoding="utf-8")
+    (root / "glossary.yml").write_text(GLOSSARY, encoding="utf-8")
+    for slug, msgids in articles.items():
+        (root / "source" / f"{slug}.md").write_text("\n\n".join(msgids) + "\n", encoding="utf-8")
+        catalog = polib.POFile(wrapwidth=78)
+        catalog.metadata = {"Project-Id-Version": slug, "Language": "zh",
+                            "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
+                            "Content-Transfer-Encoding": "8bit",
+                            "Plural-Forms": "nplurals=1; plural=0;"}
+        for line, msgid in enumerate(msgids, start=1):
+            msgstr = (approved or {}).get(slug, {}).get(msgid, "")
+            catalog.append(polib.POEntry(msgid=msgid, msgstr=msgstr, comment="paragraph",
+                                         occurrences=[(f"source/{slug}.md", str(line))]))
+        path = root / "locales" / "zh" / f"{slug}.po"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        catalog.save(str(path))
+    return Project.load(root)
+
+
+def entries(project: Project, slug: str) -> list[polib.POEntry]:
+    return [e for e in polib.pofile(str(project.catalog_path("zh", slug))) if e.msgid]
+
+
+def glossary_of(project: Project) -> Glossary:
+    return Glossary.load(project.glossary_path, languages=["en", "zh"])
+
+
+def assert_sound(project: Project, slug: str) -> int:
+    """Every draft in the catalog is intact: pinned forms, no forbidden variant, no leftover
+    placeholder, code spans, URLs and markup of the msgid kept. Returns the number of drafts."""
+    glossary = glossary_of(project)
+    drafts = 0
+    for entry in entries(project, slug):
+        if not entry.msgstr:
+            continue
+        drafts += 1
+        assert "fuzzy" in entry.flags
+        for hit in glossary.find(entry.msgid, "en"):
+            assert hit.term.form("zh") in entry.msgstr, (entry.msgid, entry.msgstr)
+        assert not glossary.find_forbidden(entry.msgstr, "zh"), entry.msgstr
+        assert not re.search(r"[{｛]\s*\d+\s*[}｝]", entry.msgstr), entry.msgstr
+        for kept in re.findall(r"`[^`]+`|https?://[^\s)>]+|<[^>]+>|\*\*|\]\(", entry.msgid):
+            assert entry.msgstr.count(kept) == entry.msgid.count(kept), (kept, entry.msgstr)
+    msgfmt_check(project.catalog_path("zh", slug))
+    return drafts
+
+
+def test_hostile_engine_damage_never_reaches_a_po_file(tmp_path: Path) -> None:
+    project = make_workspace(tmp_path / "ws", {"a": MSGIDS})
+    with running(mode="hostile") as server:
+        # The server really is hostile: unprotected, the names come back wrong.
+        raw = LibreTranslator(source="en", target="zh", api_key="k", custom_url=server.url)
+        assert "田远东" in raw.translate("Tian Yuandong joins FAIR")
+        assert "fair" in raw.translate("Tian Yuandong joins FAIR")
+        report = translate_workspace(project, engine_name="libre", engine_url=server.url)
+    zh = report.languages["zh"]
+    drafts = assert_sound(project, "a")
+    assert drafts == zh.drafts >= 4
+    assert zh.failed, "a hostile engine must cost some drafts"
+    failed = {f.msgid for f in zh.failed}
+    for entry in entries(project, "a"):
+        assert (entry.msgstr == "") == (entry.msgid in failed)
+        if entry.msgstr:
+            assert "machine translation: libre" in entry.comment
+    assert zh.copied == 1   # `only_code()` has nothing to translate
+
+
+def test_rerun_sends_nothing_even_after_the_catalog_is_deleted(tmp_path: Path) -> None:
+    project = make_workspace(tmp_path / "ws", {"a": MSGIDS})
+    with running(mode="honest") as server:
+        first = translate_workspace(project, engine_name="libre", engine_url=server.url)
+        sent = server.translate_requests
+        assert sent == first.requests > 0
+        assert first.languages["zh"].failed == []
+        before = project.catalog_path("zh", "a").read_bytes()
+        again = translate_workspace(project, engine_name="libre", engine_url=server.url)
+        assert (again.requests, server.translate_requests) == (0, sent)
+        assert project.catalog_path("zh", "a").read_bytes() == before
+        project.catalog_path("zh", "a").unlink()
+        make_workspace(tmp_path / "ws2", {"a": MSGIDS})
+        (tmp_path / "ws2" / ".l10n").mkdir()
+        for item in (project.root / ".l10n").iterdir():
+            (tmp_path / "ws2" / ".l10n" / item.name).write_bytes(item.read_bytes())
+        third = translate_workspace(Project.load(tmp_path / "ws2"), engine_name="libre",
+                                    engine_url=server.url)
+        assert server.translate_requests == sent
+        assert third.languages["zh"].from_cache == first.languages["zh"].from_engine
+
+
+def test_identical_segments_are_sent_once(tmp_path: Path) -> None:
+    project = make_workspace(tmp_path / "ws", {"a": MSGIDS[:6], "b": MSGIDS[2:8]})
+    with running(mode="honest") as server:
+        translate_workspace(project, engine_name="libre", engine_url=server.url)
+        sent_texts = [piece for text in server.texts
+                      for piece in re.split(r"\n\n\{\d+00\}\n\n", text)]
+    normalised = [re.sub(r"\{\d+\}", "{}", t) for t in sent_texts]
+    assert len(normalised) == len(set(normalised)) == 8
+    assert assert_sound(project, "a") == 6 and assert_sound(project, "b") == 6
+
+
+def test_memory_first_and_approved_entries_untouched(tmp_path: Path) -> None:
+    approved = {"b": {MSGIDS[8]: "没有名字的普通词语。", MSGIDS[0]: "田渊栋 加入 FAIR"}}
+    project = make_workspace(tmp_path / "ws", {"a": MSGIDS[:3] + [MSGIDS[8]],
+                                              "b": [MSGIDS[0], MSGIDS[8]]}, approved)
+    with running(mode="honest") as server:
+        report = translate_workspace(project, engine_name="libre", engine_url=server.url)
+        assert not any(MSGIDS[8] in text or "joins" in text for text in server.texts)
+    a = {e.msgid: e for e in entries(project, "a")}
+    assert a[MSGIDS[8]].msgstr == "没有名字的普通词语。"
+    assert "fuzzy" in a[MSGIDS[8]].flags
+    assert "translation memory: b" in a[MSGIDS[8]].comment
+    b = {e.msgid: e for e in entries(project, "b")}
+    assert b[MSGIDS[0]].msgstr == "田渊栋 加入 FAIR" and "fuzzy" not in b[MSGIDS[0]].flags
+    assert not b[MSGIDS[0]].comment.count("machine")
+    assert report.languages["zh"].from_memory == 2
+
+
+def test_memory_includes_obsolete_entries(tmp_path: Path) -> None:
+    project = make_workspace(tmp_path / "ws", {"a": [MSGIDS[8]], "b": [MSGIDS[2]]})
+    path = project.catalog_path("zh", "b")
+    catalog = polib.pofile(str(path))
+    catalog.append(polib.POEntry(msgid=MSGIDS[8], msgstr="旧的译文。", obsolete=True))
+    catalog.save(str(path))
+    report = translate_workspace(project, engine_name="pseudo")
+    assert entries(project, "a")[0].msgstr == "旧的译文。"
+    assert report.languages["zh"].from_memory == 1
+
+
+def test_rate_limits_are_retried_after_retry_after(tmp_path: Path) -> None:
+    project = make_workspace(tmp_path / "ws", {"a": MSGIDS[:3]})
+    with running(mode="honest") as server:
+        server.rate_limited, server.retry_after = 2, "1"
+        started = time.monotonic()
+        report = translate_workspace(project, engine_name="libre", engine_url=server.url,
+                                     backoff=0.01)
+        assert time.monotonic() - started >= 1.0
+    assert report.languages["zh"].drafts == 3 and not report.failures
+    assert report.requests == server.translate_requests
+
+
+def test_no_answer_is_a_timeout_with_exit_code_2(tmp_path: Path) -> None:
+    project = make_workspace(tmp_path / "ws", {"a": [MSGIDS[8]], "b": [MSGIDS[2]]},
+                             {"a": {MSGIDS[8]: "普通词语。"}})
+    with running(mode="honest") as server:
+        server.hang = 1.5
+        with pytest.raises(EngineError) as caught:
+            translate_workspace(project, engine_name="libre", engine_url=server.url,
+                                timeout=0.2, backoff=0.01)
+    assert caught.value.exit_code == 2
+    assert "did not answer within 0.2 s" in str(caught.value)
+    msgfmt_check(project.catalog_path("zh", "b"))
+
+
+def test_server_dying_mid_run_keeps_drafts_and_a_rerun_resumes(tmp_path: Path) -> None:
+    many = [f"Sentence number {n} about FAIR and Tian Yuandong." for n in range(40)]
+    project = make_workspace(tmp_path / "ws", {"a": many})
+    (project.root / "pyproject.toml").write_text(
+        '[tool.l10n]\nsource_language = "en"\nlanguages = ["en", "zh"]\nconcurrency = 1\n',
+        encoding="utf-8")
+    project = Project.load(project.root)
+    with running(mode="honest") as server:
+        server.die_after = 3
+        with pytest.raises(EngineError, match="unreachable"):
+            translate_workspace(project, engine_name="libre", engine_url=server.url,
+                                backoff=0.01)
+    msgfmt_check(project.catalog_path("zh", "a"))
+    kept = assert_sound(project, "a")
+    assert kept == 3 * 8   # three batches of eight arrived before it died
+    first_texts = list(server.texts)
+    with running(mode="honest") as second:
+        report = translate_workspace(project, engine_name="libre", engine_url=second.url)
+    assert assert_sound(project, "a") == 40
+    assert report.languages["zh"].from_engine == 40 - kept
+    assert not set(first_texts) & set(second.texts)
+
+
+def test_a_refused_key_is_one_line_and_never_shows_the_key(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_workspace(tmp_path / "ws", {"a": MSGIDS[:2]})
+    monkeypatch.setenv("LIBRE_API_KEY", "s3cret-wrong")
+    with running(mode="honest", api_key="right") as server:
+        result = CliRunner().invoke(app, ["--root", str(project.root), "translate", "--engine",
+                                          "libre", "--engine-url", server.url])
+    assert result.exit_code == 2
+    assert "s3cret" not in result.output
+    lines = result.output.strip().splitlines()
+    assert lines == [(f"error: libre at {server.url} refused the API key (HTTP 403) "
+                     "(check the key in the environment variable, then rerun)")]
+
+
+def test_self_hosted_libre_needs_no_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LIBRE_API_KEY", raising=False)
+    project = make_workspace(tmp_path / "ws", {"a": MSGIDS[:3]})
+    with running(mode="honest") as server:
+        result = CliRunner().invoke(app, ["--root", str(project.root), "translate", "--engine",
+                                          "libre", "--engine-url", server.url])
+    assert result.exit_code == 0, result.output
+    assert "wrote locales/zh/a.po" in result.output
+    assert "zh: 3 drafts (0 memory, 0 cache, 3 libre, 0 copied), 0 failed; 1 requests" \
+        in result.output
+
+
+def test_unreachable_engine_exit_code_2(tmp_path: Path) -> None:
+    project = make_workspace(tmp_path / "ws", {"a": MSGIDS[:2]})
+    with running() as server:
+        url = server.url
+    result = CliRunner().invoke(app, ["--root", str(project.root), "translate", "--engine",
+                                      "libre", "--engine-url", url])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: libre at {url} is unreachable")
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_dry_run_counts_and_sends_nothing(tmp_path: Path) -> None:
+    project = make_workspace(tmp_path / "ws", {"a": MSGIDS[:4], "b": MSGIDS[:2]},
+                             {"b": {MSGIDS[0]: "田渊栋 加入 FAIR"}})
+    before = project.catalog_path("zh", "a").read_bytes()
+    with running(mode="honest") as server:
+        result = CliRunner().invoke(app, ["--root", str(project.root), "translate", "--engine",
+                                          "libre", "--engine-url", server.url, "--dry-run"])
+        assert server.requests == 0
+    assert result.exit_code == 0, result.output
+    assert project.catalog_path("zh", "a").read_bytes() == before
+    # MSGIDS[0] comes from memory; MSGIDS[1] is needed twice but sent once.
+    assert re.search(r"^zh: would send 3 segments \(\d+ characters\) to libre; 1 from memory, "
+                     r"0 from cache$", result.output, re.MULTILINE), result.output
+
+
+def test_interrupt_leaves_valid_files_and_rerun_resumes(tmp_path: Path) -> None:
+    many = [f"Line {n} about Yann LeCun at FAIR." for n in range(30)]
+    project = make_workspace(tmp_path / "ws", {"a": many})
+    with running(mode="honest") as server:
+        def interrupt(event: DraftProgress) -> None:
+            if event.done == 10:
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            translate_workspace(project, engine_name="libre", engine_url=server.url,
+                                progress=interrupt)
+        msgfmt_check(project.catalog_path("zh", "a"))
+        assert assert_sound(project, "a") == 10
+        sent = len(server.texts)
+        report = translate_workspace(project, engine_name="libre", engine_url=server.url)
+        assert assert_sound(project, "a") == 30
+        assert report.languages["zh"].from_engine + report.languages["zh"].from_cache == 20
+        assert len(server.texts) == sent == len(set(server.texts))
+
+
+def test_pseudo_engine_keeps_markup_and_pins_names(tmp_path: Path) -> None:
+    project = make_workspace(tmp_path / "ws", {"a": MSGIDS})
+    report = translate_workspace(project, engine_name="pseudo")
+    assert report.requests == 0 and not report.failures
+    assert assert_sound(project, "a") == len(MSGIDS)
+    drafts = {e.msgid: e.msgstr for e in entries(project, "a")}
+    assert drafts[MSGIDS[1]].startswith("田渊栋 ŵööŕķš ŵîîţĥ **杨立昆** ààţ [FAIR](https://")
+    assert not (project.state_dir / "mt-cache.sqlite3").exists()

@@ -63,6 +63,7 @@ def run_ours(workspace: Path, sources: list[Path], *, timeout: float) -> Ours:
 
     def step(name: str, *args: str, timed: bool = True) -> bool:
         measured = measure([*l10n, *args], timeout=timeout)
+        print(f"  l10n {name}: {measured.seconds:.2f} s, {_mb(measured.peak_mb)} MB", flush=True)
         if timed:
             ours.steps[name] = measured
         if measured.returncode != 0:
@@ -188,8 +189,6 @@ def main(argv: list[str] | None = None) -> int:
     sources = corpus.write_workspace(workspace, articles=args.articles, seed=args.seed)
     print(f"corpus: {len(sources)} articles in {workspace / 'source'}", flush=True)
     ours = run_ours(workspace, sources, timeout=3 * args.cap)
-    for name, measured in ours.steps.items():
-        print(f"  l10n {name}: {measured.seconds:.2f} s, {_mb(measured.peak_mb)} MB", flush=True)
     results = []
     for peer in chosen:
         print(f"{peers.NAMES[peer]}…", flush=True)

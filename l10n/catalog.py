@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import polib
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # msgmerge's own threshold for offering an old translation as a fuzzy suggestion.
 FUZZY_CUTOFF = 60.0
 # Extracted comments we write ourselves and keep across updates (where a draft came from).
-PROVENANCE_PREFIXES = ("machine translation:", "translation memory:")
+PROVENANCE_PREFIXES = ("machine translation:", "translation memory:", "copied:")
 GLOSSARY_PREFIX = "glossary:"
 
 Comments = Callable[[str], list[str]]
@@ -56,7 +56,7 @@ class CatalogStats:
 
 def now_stamp() -> str:
     """A header date in gettext's form, ``2026-11-26 10:46+0000``."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
 
 
 def is_approved(entry: polib.POEntry) -> bool:
@@ -165,6 +165,10 @@ def _key(entry: polib.POEntry) -> tuple[str | None, str]:
     return (entry.msgctxt, entry.msgid)
 
 
+def _provenance(entry: polib.POEntry) -> list[str]:
+    return [c for c in entry.comment.splitlines() if c.startswith(PROVENANCE_PREFIXES)]
+
+
 def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, language: str,
                    comments: Comments | None = None, date: str | None = None) -> polib.POFile:
     """Merge a template into a catalog the way msgmerge does; the result is a new POFile.
@@ -189,6 +193,7 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
         entry = polib.POEntry(msgid=tentry.msgid, msgctxt=tentry.msgctxt, msgstr="",
                               occurrences=list(tentry.occurrences), flags=[])
         extracted = [tentry.comment] if tentry.comment else []
+        provenance: list[str] = []
         match = old.get(_key(tentry))
         if match is not None:
             used.add(_key(match))
@@ -199,8 +204,7 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
                 entry.flags.insert(0, "fuzzy")
                 entry.previous_msgid = match.previous_msgid
                 entry.previous_msgctxt = match.previous_msgctxt
-            extracted += [c for c in match.comment.splitlines()
-                          if c.startswith(PROVENANCE_PREFIXES)] if match.msgstr else []
+            provenance = _provenance(match) if match.msgstr else []
         elif choices:
             found = process.extractOne(tentry.msgid, choices, scorer=fuzz.ratio,
                                        processor=utils.default_process, score_cutoff=FUZZY_CUTOFF)
@@ -210,10 +214,11 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
                 entry.flags = ["fuzzy"]
                 entry.previous_msgid = similar.msgid
                 entry.previous_msgctxt = similar.msgctxt
-                extracted += [c for c in similar.comment.splitlines()
-                              if c.startswith(PROVENANCE_PREFIXES)]
+                provenance = _provenance(similar)
         if comments is not None:
             extracted += comments(tentry.msgid)
+        # Same order as drafts are written in: kind, glossary hints, where the draft came from.
+        extracted += provenance
         entry.comment = "\n".join(extracted)
         catalog.append(entry)
     if previous is not None:
@@ -224,8 +229,7 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
             live.add(_key(entry))
             gone = polib.POEntry(msgid=entry.msgid, msgctxt=entry.msgctxt, msgstr=entry.msgstr,
                                  tcomment=entry.tcomment, flags=list(entry.flags), obsolete=True)
-            gone.comment = "\n".join(c for c in entry.comment.splitlines()
-                                     if c.startswith(PROVENANCE_PREFIXES))
+            gone.comment = "\n".join(_provenance(entry))
             catalog.append(gone)
     return catalog
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -157,23 +157,29 @@ def translate_command(
     ] = False,
 ) -> None:
     """Fill untranslated entries with fuzzy drafts: translation memory, then the engine."""
+    project = project_of(ctx)
+    with reported(), progress_bar() as progress:
+        report = translate_workspace(project, languages=languages_of(project, lang),
+                                     engine_name=engine, engine_url=engine_url, dry_run=dry_run,
+                                     progress=progress)
+    print_translation(report)
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[DraftProgress], None]]:
+    """A rich progress bar on stderr (only on a terminal): done/total drafts and the engine."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    project = project_of(ctx)
     console = Console(stderr=True)
-    with reported(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                              console=console, transient=True,
-                              disable=not console.is_terminal) as bar:
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("drafts", total=None)
 
         def progress(event: DraftProgress) -> None:
             bar.update(task, description=f"drafts ({event.engine})", completed=event.done,
                        total=event.total)
 
-        report = translate_workspace(project, languages=languages_of(project, lang),
-                                     engine_name=engine, engine_url=engine_url, dry_run=dry_run,
-                                     progress=progress)
-    print_translation(report)
+        yield progress
 
 
 def print_translation(report: TranslateReport) -> None:
@@ -222,10 +228,14 @@ def sync_command(
     """The whole chain: extract, update, translate, build, and what needs a human."""
     project = project_of(ctx)
     with reported():
-        report = sync(project, languages=languages_of(project, lang), machine_translation=not no_mt,
-                      engine=engine, engine_url=engine_url)
+        with progress_bar() as progress:
+            report = sync(project, languages=languages_of(project, lang),
+                          machine_translation=not no_mt, engine=engine, engine_url=engine_url,
+                          progress=progress)
         for name, step in report.steps.items():
             print_step(name, step)
+            if name == "update" and report.translation is not None:
+                print_translation(report.translation)
         if report.engine_error is not None:
             say(f"error: {report.engine_error}")
         for language, count in report.needs_review.items():

@@ -37,6 +37,7 @@ from l10n.protect import (
 SAVE_EVERY = 25          # save a catalog after this many new drafts (and always at the end)
 MT_NOTE = "machine translation: "
 TM_NOTE = "translation memory: "
+COPY_NOTE = "copied: nothing to translate but glossary terms, code, URLs or numbers"
 
 
 @dataclass(frozen=True)
@@ -213,8 +214,9 @@ class _Run:
                 self._draft(file, entry, recall.msgstr, TM_NOTE + recall.slug)
                 return
         if not protected.needs_engine:
+            # Only names, code, URLs or numbers: the draft is the msgid with pinned forms put in.
             report.copied += 1
-            self._draft(file, entry, entry.msgid, MT_NOTE + self.engine.name)
+            self._draft(file, entry, restore(protected, protected.text), COPY_NOTE)
             return
         core = protected.text.strip()
         lead = protected.text[:len(protected.text) - len(protected.text.lstrip())]

@@ -49,20 +49,26 @@ def _libunistring_breaker() -> BreakFunction | None:
     func.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
                      ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
     encoding = b"UTF-8"
+    buffer = ctypes.create_string_buffer(1024)
 
     def breaks(data: bytes, prohibited: Collection[int], width: int, start: int) -> list[int]:
+        nonlocal buffer
         size = len(data)
-        overrides = bytearray(size)
-        for offset in prohibited:
-            overrides[offset] = PROHIBITED
-        result = ctypes.create_string_buffer(size)
-        func(data, size, width, start, 0, bytes(overrides), encoding, result)
-        raw = result.raw
+        if size > len(buffer):
+            buffer = ctypes.create_string_buffer(size * 2)
+        overrides = None
+        if prohibited:
+            marks = bytearray(size)
+            for offset in prohibited:
+                marks[offset] = PROHIBITED
+            overrides = bytes(marks)
+        func(data, size, width, start, 0, overrides, encoding, buffer)
+        raw = ctypes.string_at(buffer, size)
         found: list[int] = []
-        at = raw.find(b"\x02")
+        at = raw.find(2)
         while at >= 0:
             found.append(at)
-            at = raw.find(b"\x02", at + 1)
+            at = raw.find(2, at + 1)
         return found
 
     return breaks

@@ -231,19 +231,22 @@ class _Writer:
         line would pass the page width."""
         indent = len(prefix) + 1  # subsequent lines: prefix and the opening quote
         width = page - 1 - indent  # room for the closing quote
+        head = len(keyword) + 1  # the first line also holds `keyword `
         first = True
         for portion, more in _portions(value):
             escaped = portion.translate(_ESCAPES) if _NEEDS_ESCAPE.search(portion) else portion
-            start = len(keyword) + 1 if first else 0  # columns after `keyword "`, less indent
-            lines = self.fit(escaped, portion.endswith("\n"), width, start)
-            if first and escaped and (more or len(lines) > 1):
-                out.append(f'{prefix}{keyword} ""')
+            newline = portion.endswith("\n")
+            lines = self.fit(escaped, newline, width, 0)
+            if first:
                 first = False
-                lines = self.fit(escaped, portion.endswith("\n"), width, 0)
-            lead = f"{prefix}{keyword} " if first else prefix
-            first = False
-            out.append(f'{lead}"{lines[0]}"')
-            for line in lines[1:]:
+                # Breaking from column 0 implies breaking from `head`, so one call usually does.
+                if escaped and (more or len(lines) > 1
+                                or len(self.fit(escaped, newline, width, head)) > 1):
+                    out.append(f'{prefix}{keyword} ""')
+                else:
+                    out.append(f'{prefix}{keyword} "{escaped}"')
+                    continue
+            for line in lines:
                 out.append(f'{prefix}"{line}"')
 
     def fit(self, escaped: str, ends_with_newline: bool, width: int, start: int) -> list[str]:

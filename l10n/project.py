@@ -129,7 +129,7 @@ def _check_value(key: str, value: Any, default: Any, path: Path, line: int | Non
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"[tool.l10n] {key}: expected a list of strings", path=path, line=line)
         return tuple(value)
-    if isinstance(default, bool) or isinstance(default, int):
+    if isinstance(default, (bool, int)):
         if not isinstance(value, int) or isinstance(value, bool):
             raise ConfigError(f"[tool.l10n] {key}: expected a whole number", path=path, line=line)
         return value
@@ -234,8 +234,7 @@ class Project:
                 f"not UTF-8 (byte 0x{data[exc.start]:02x})", path=self.relative(path), line=line,
                 hint="save the file as UTF-8",
             ) from None
-        if text.startswith("\ufeff"):
-            text = text[1:]
+        text = text.removeprefix("\ufeff")
         fmt = format_for(path)
         declared = fmt.declared_language(text, self.relative(path))
         language = self.settings.source_language

@@ -6,23 +6,25 @@ A second run with nothing changed writes no file and sends no request.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from l10n import build as build_step
 from l10n import catalog, extract
+from l10n.draft import TranslateReport, translate_workspace
 from l10n.errors import EngineError
 from l10n.pofile import read_catalog
-from l10n.project import Project
+from l10n.project import CONFIG_FILE, Project
 from l10n.report import StepReport
-from l10n.state import State, file_digest
+from l10n.state import State, digest, file_digest
 
 
 @dataclass
 class SyncReport:
     steps: dict[str, StepReport] = field(default_factory=dict)
-    translation: Any = None              # draft.TranslateReport when machine translation ran
+    translation: TranslateReport | None = None   # when machine translation ran
     engine_error: EngineError | None = None
     needs_review: dict[str, int] = field(default_factory=dict)   # language -> drafts pending
 
@@ -30,30 +32,92 @@ class SyncReport:
     def exit_code(self) -> int:
         return 2 if self.engine_error is not None else 0
 
+    @property
+    def complete(self) -> bool:
+        """Nothing left that a rerun could do better (no engine failure, no failed draft)."""
+        failures = self.translation.failures if self.translation is not None else []
+        return self.engine_error is None and not failures
+
+    def to_json(self) -> str:
+        """What a rerun with nothing changed reports: every file unchanged, the same notes."""
+        steps = {name: [step.unchanged + len(step.written), step.notes]
+                 for name, step in self.steps.items()}
+        return json.dumps({"steps": steps, "needs_review": self.needs_review})
+
+    @classmethod
+    def from_json(cls, text: str) -> SyncReport:
+        data = json.loads(text)
+        steps = {name: StepReport(unchanged=count, notes=list(notes))
+                 for name, (count, notes) in data["steps"].items()}
+        return cls(steps=steps, needs_review=dict(data["needs_review"]))
+
 
 def sync(project: Project, *, languages: Sequence[str] | None = None,
          machine_translation: bool = True, engine: str | None = None,
          engine_url: str | None = None, progress: Callable[..., None] | None = None) -> SyncReport:
+    """Run every step; when no file changed since the last complete run, only say so.
+
+    "No file changed" is judged like make and git do, by each file's size and mtime; the steps
+    themselves then compare content hashes, so a touched but unchanged file rewrites nothing.
+    """
+    state = State(project.state_dir / "sync.json")
+    options = repr((languages, machine_translation, engine, engine_url))
+    key = "sync"
+    if state.fresh(key, digest(options, workspace_signature(project))):
+        return SyncReport.from_json(state.notes(key)[0])
+    report = run_steps(project, languages=languages, machine_translation=machine_translation,
+                       engine=engine, engine_url=engine_url, progress=progress)
+    if report.complete:
+        state.record(key, digest(options, workspace_signature(project)), [report.to_json()])
+        state.save()
+    return report
+
+
+def run_steps(project: Project, *, languages: Sequence[str] | None, machine_translation: bool,
+              engine: str | None, engine_url: str | None,
+              progress: Callable[..., None] | None) -> SyncReport:
     report = SyncReport()
     articles = project.articles()
     report.steps["extract"] = extract.extract(project, articles=articles)
     report.steps["update"] = catalog.update(project, languages=languages, articles=articles)
     if machine_translation:
         try:
-            from l10n.draft import translate_workspace
-        except ImportError:
-            translate_workspace = None
-        if translate_workspace is not None:
-            try:
-                report.translation = translate_workspace(
-                    project, languages=languages, engine_name=engine, engine_url=engine_url,
-                    progress=progress)
-            except EngineError as error:
-                # An unreachable engine does not stop the rest; the exit code says so.
-                report.engine_error = error
+            report.translation = translate_workspace(
+                project, languages=languages, engine_name=engine, engine_url=engine_url,
+                progress=progress)
+        except EngineError as error:
+            # An unreachable engine does not stop the rest; the exit code says so.
+            report.engine_error = error
     report.steps["build"] = build_step.build(project, languages=languages, articles=articles)
     report.needs_review = pending_drafts(project, languages)
     return report
+
+
+def workspace_signature(project: Project) -> str:
+    """Size and mtime of every file the chain reads or writes."""
+    entries: list[str] = []
+    for top in (project.source_dir, project.locales_dir, project.build_dir):
+        stack = [str(top)]
+        while stack:
+            try:
+                scan = os.scandir(stack.pop())
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            with scan:
+                for item in scan:
+                    if item.is_dir(follow_symlinks=False):
+                        stack.append(item.path)
+                    else:
+                        info = item.stat()
+                        entries.append(f"{item.path}\0{info.st_size}\0{info.st_mtime_ns}")
+    for path in (project.glossary_path, project.root / CONFIG_FILE):
+        try:
+            info = path.stat()
+            entries.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}")
+        except FileNotFoundError:
+            entries.append(f"{path}\0missing")
+    entries.sort()
+    return digest("\n".join(entries))
 
 
 def pending_drafts(project: Project, languages: Sequence[str] | None) -> dict[str, int]:

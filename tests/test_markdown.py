@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from commonmark import Example, spec_examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -26,7 +27,6 @@ from markdown_it.rules_inline import StateInline
 from l10n.errors import SourceError
 from l10n.formats import FormatOptions, format_for
 from l10n.formats import markdown as md
-from commonmark import Example, spec_examples
 
 OPTIONS = FormatOptions()
 GOLDEN = Path(__file__).resolve().parent / "golden" / "markdown"
@@ -298,3 +298,208 @@ def test_any_translation_keeps_the_block_structure(text: str, data: st.DataObjec
 
     edition = md.render(text, lookup, options=OPTIONS)
     assert _block_skeleton(edition) == _block_skeleton(text)
+
+
+# --------------------------------------------------------------------------------------------
+# Golden files: tests/golden/markdown/<name>.md beside <name>.segments.txt (line, kind, msgid as
+# JSON) and <name>.pseudo.md (the pseudo-translated edition, language en-XA).
+# L10N_REGENERATE_GOLDEN=1 rewrites the expected files; review the diff before committing.
+
+_REGENERATE = os.environ.get("L10N_REGENERATE_GOLDEN") == "1"
+
+
+def _golden(path: Path, actual: str) -> None:
+    if _REGENERATE:
+        path.write_bytes(actual.encode("utf-8"))
+    assert actual == path.read_bytes().decode("utf-8"), f"{path.name} differs"
+
+
+@pytest.mark.parametrize("source", sorted(p for p in GOLDEN.glob("*.md")
+                                           if not p.name.endswith(".pseudo.md")),
+                         ids=lambda p: p.name)
+def test_golden(source: Path) -> None:
+    text = source.read_bytes().decode("utf-8")
+    segments = md.extract(text, source.name, options=OPTIONS)
+    listing = "".join(f"{s.line}\t{s.kind}\t{json.dumps(s.msgid, ensure_ascii=False)}\n"
+                      for s in segments)
+    _golden(source.with_suffix(".segments.txt"), listing)
+    edition = md.render(text, pseudo_for(text), options=FormatOptions(language="en-XA"))
+    _golden(source.with_suffix(".pseudo.md"), edition)
+    assert_identity(text)
+    assert_structure(text)
+
+
+# --------------------------------------------------------------------------------------------
+# What is extracted, and how translations go back
+
+
+def _segments(text: str, **options: object) -> list[tuple[int, str, str]]:
+    found = md.extract(text, "a.md", options=FormatOptions(**options))  # type: ignore[arg-type]
+    return [(s.line, s.kind, s.msgid) for s in found]
+
+
+def test_format_module_is_found_by_suffix() -> None:
+    assert format_for("news/today.md") is md
+    assert format_for("x.markdown") is md
+    assert (md.NAME, md.SUFFIXES) == ("markdown", (".md", ".markdown"))
+
+
+def test_blocks_keep_inline_markup_and_their_first_line() -> None:
+    text = ("## Closing hashes ##\n\nSee **Soumith Chintala**'s [post](https://x.org/p \"t\")\n"
+            "about `torch.compile`.\n\n> quoted\n\n- item\n\n![alt *text*](/i.png)\n")
+    assert _segments(text) == [
+        (1, "heading 2", "Closing hashes"),
+        (3, "paragraph", ("See **Soumith Chintala**'s [post](https://x.org/p \"t\") about "
+                         "`torch.compile`.")),
+        (6, "block quote", "quoted"),
+        (8, "list item", "item"),
+        (10, "image alt text", "alt *text*"),
+    ]
+
+
+def test_never_extracted() -> None:
+    text = ("```\nfenced code\n```\n\n    indented code\n\n<div>\nHTML block\n</div>\n\n"
+            "[label]: https://example.com \"Title\"\n\n![logo]\n\n[logo]: /logo.png\n\n"
+            "2024\n\n---\n")
+    assert _segments(text) == []
+
+
+def test_cjk_lines_join_without_a_space_other_lines_with_one() -> None:
+    text = "中文句子\n继续。\nEnglish words\nwrap here 中文\n"
+    assert _segments(text) == [(1, "paragraph", "中文句子继续。 English words wrap here 中文")]
+
+
+def test_hard_breaks_are_newlines_in_the_msgid_and_come_back_as_breaks() -> None:
+    text = "> first line  \n> second line\\\n> third line\n"
+    assert _segments(text) == [(1, "block quote", "first line\nsecond line\\\nthird line")]
+    edition = md.render(text, lambda m: "un\ndeux\\\ntrois", options=OPTIONS)
+    assert edition == "> un  \n> deux\\\n> trois\n"
+    assert HTML.render(edition).count("<br />") == 2
+
+
+def test_translation_on_several_lines_gets_the_container_prefix() -> None:
+    text = "> - item\n>   continued\n\nafter\n"
+    edition = md.render(text, {"item continued": "élément\nsuite"}.get, options=OPTIONS)
+    assert edition == "> - élément  \n>   suite\n\nafter\n"
+
+
+@pytest.mark.parametrize(("translation", "expected"), [
+    ("# not a heading", "\\# not a heading"),
+    ("- not a list", "\\- not a list"),
+    ("1. not a list", "1\\. not a list"),
+    ("> not a quote", "\\> not a quote"),
+    ("```not a fence", "\\```not a fence"),
+    ("<div>not HTML</div>", "\\<div>not HTML</div>"),
+    ("<em>inline HTML</em> stays", "<em>inline HTML</em> stays"),
+    ("[x]: /not-a-definition", "\\[x]: /not-a-definition"),
+    ("text\n===", "text  \n    ==="),
+    ("text\n- item\n    code", "text  \n    - item  \ncode"),
+])
+def test_a_translation_cannot_create_blocks(translation: str, expected: str) -> None:
+    text = "Source paragraph.\n\nNext.\n"
+    edition = md.render(text, {"Source paragraph.": translation}.get, options=OPTIONS)
+    assert edition == expected + "\n\nNext.\n"
+    assert _block_skeleton(edition) == _block_skeleton(text)
+
+
+def test_headings_keep_markers_and_cannot_lose_words_to_a_closing_sequence() -> None:
+    text = "### Title ###\n\n# Plain\n"
+    lookup = {"Title": "Titre\nsur deux lignes", "Plain": "C #"}.get
+    assert md.render(text, lookup, options=OPTIONS) == \
+        "### Titre sur deux lignes ###\n\n# C \\#\n"
+
+
+def test_table_cells_escape_pipes_and_keep_the_row() -> None:
+    text = "a | b\n--|--\nx | y\n"
+    assert _segments(text) == [(1, "table cell", "a"), (1, "table cell", "b"),
+                               (3, "table cell", "x"), (3, "table cell", "y")]
+    edition = md.render(text, {"x": "- one | two", "b": "back\\"}.get, options=OPTIONS)
+    assert edition == "a | back\\ \n--|--\n\\- one \\| two | y\n"
+    assert _block_skeleton(edition) == _block_skeleton(text)
+
+
+def test_image_alt_text_is_replaced_alone() -> None:
+    text = "![A chart](/c.png \"Chart\")\n"
+    assert md.render(text, {"A chart": "Un [graphique"}.get, options=OPTIONS) == \
+        "![Un \\[graphique](/c.png \"Chart\")\n"
+
+
+def test_windows_line_endings_are_kept() -> None:
+    text = "---\r\ntitle: T\r\n---\r\n# Head\r\n\r\nPara\r\ngraph\r\n"
+    assert _segments(text) == [(2, "front matter: title", "T"), (4, "heading 1", "Head"),
+                               (6, "paragraph", "Para graph")]
+    edition = md.render(text, {"Head": "Tête", "Para graph": "Para\nphrase", "T": "t"}.get,
+                        options=OPTIONS)
+    assert edition == "---\r\ntitle: \"t\"\r\n---\r\n# Tête\r\n\r\nPara  \nphrase\r\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Front matter
+
+
+FRONT = ('---\ntitle: "Big: news"\nsummary: |\n  Line one\n  line two\nlang: en\n'
+         "count: 3\ndraft: yes\ntags: [a, b]\nauthor: Someone\n---\nBody.\n")
+
+
+def test_front_matter_translatable_keys_are_extracted_with_their_key_line() -> None:
+    assert _segments(FRONT) == [(2, "front matter: title", "Big: news"),
+                                (3, "front matter: summary", "Line one\nline two"),
+                                (12, "paragraph", "Body.")]
+    assert _segments(FRONT, front_matter_keys=("author",))[0] == \
+        (10, "front matter: author", "Someone")
+
+
+def test_front_matter_render_quotes_values_and_sets_the_language() -> None:
+    lookup = {"Big: news": 'Grande "nouvelle": \\o/', "Line one\nline two": "Ligne",
+              "Body.": "Corps."}.get
+    edition = md.render(FRONT, lookup, options=FormatOptions(language="fr"))
+    assert edition == ('---\ntitle: "Grande \\"nouvelle\\": \\\\o/"\nsummary: "Ligne"\n'
+                       "lang: fr\ncount: 3\ndraft: yes\ntags: [a, b]\nauthor: Someone\n---\n"
+                       "Corps.\n")
+    assert md.declared_language(edition, "a.md") == "fr"
+
+
+@SETTINGS
+@given(st.text(st.characters(codec="utf-8"), min_size=1))
+def test_any_translated_value_reads_back_from_the_yaml(value: str) -> None:
+    edition = md.render("---\ntitle: x\n---\n", lambda m: value, options=OPTIONS)
+    if value.strip():
+        assert yaml.safe_load(edition.split("---\n")[1]) == {"title": value.strip()}
+    else:
+        assert edition == "---\ntitle: x\n---\n"
+
+
+def test_declared_language_and_its_line() -> None:
+    assert md.declared_language(FRONT, "a.md") == "en"
+    assert md.language_line(FRONT) == 6
+    assert md.declared_language("# No front matter\n", "a.md") is None
+    assert md.language_line("---\ntitle: [\n---\n") is None
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("---\ntitle: Big: news\n---\n", ("a.md:2: malformed YAML front matter: "
+                                     "mapping values are not allowed here")),
+    ("---\ntitle: ok\nsummary: \"unclosed\n---\n", ("a.md:4: malformed YAML front matter: "
+                                                   "found unexpected end of stream")),
+    ("---\ntitle: ok\n- list\n---\n", ("a.md:3: malformed YAML front matter: expected <block "
+                                  "end>, but found '-'")),
+])
+def test_malformed_front_matter_is_an_error_at_its_line(text: str, message: str) -> None:
+    for call in (lambda: md.extract(text, "a.md", options=OPTIONS),
+                 lambda: md.declared_language(text, "a.md")):
+        with pytest.raises(SourceError) as caught:
+            call()
+        assert str(caught.value).startswith(message)
+        assert caught.value.path == "a.md"
+
+
+@pytest.mark.parametrize("text", [
+    "---\nA thematic break, then text\n",
+    "---\nFoo\n---\nBar\n",
+    "---\n",
+    "---\n- a list, not front matter\n---\n",
+])
+def test_a_leading_thematic_break_is_not_front_matter(text: str) -> None:
+    assert_identity(text)
+    assert_structure(text)
+    assert md.declared_language(text, "a.md") is None

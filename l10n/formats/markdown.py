@@ -259,13 +259,14 @@ def _parse(text: str, path: str | None, options: FormatOptions) -> _Document:
         body = "\n".join(lines)
     starts = [0, *accumulate(len(line) + 1 for line in lines)]
     original = starts if body is text else [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
-    tokens = _BLOCKS.parse(body, {"line_starts": starts})
-    blocks.extend(_markdown_blocks(tokens, lines, original))
+    env: dict[str, object] = {"line_starts": starts}
+    tokens = _BLOCKS.parse(body, env)
+    blocks.extend(_markdown_blocks(tokens, lines, original, env))
     return _Document(blocks, fm)
 
 
-def _markdown_blocks(tokens: list[Token], lines: list[str], original: list[int]
-                     ) -> Iterator[_Block]:
+def _markdown_blocks(tokens: list[Token], lines: list[str], original: list[int],
+                     env: dict[str, object]) -> Iterator[_Block]:
     containers: list[str] = []
     for token in tokens:
         kind = token.type
@@ -275,13 +276,14 @@ def _markdown_blocks(tokens: list[Token], lines: list[str], original: list[int]
             containers.pop()
         elif kind == "paragraph_open":
             where = containers[-1] if containers else "paragraph"
-            yield from _flow(token.meta["columns"], lines, original, where, "")
+            yield from _flow(token.meta["columns"], lines, original, where, "", env)
         elif kind == "heading_open":
             columns = token.meta["columns"]
             level = f"heading {token.tag[1]}"
             if token.markup in ("=", "-"):  # setext: content lines, then the underline
                 line, start, end = columns[-1]
-                yield from _flow(columns[:-1], lines, original, level, lines[line][start:end])
+                yield from _flow(columns[:-1], lines, original, level, lines[line][start:end],
+                                 env)
             else:
                 yield from _atx(columns[0], lines, original, level)
         elif kind == "table_open":
@@ -289,7 +291,7 @@ def _markdown_blocks(tokens: list[Token], lines: list[str], original: list[int]
 
 
 def _flow(columns: list[tuple[int, int, int]], lines: list[str], original: list[int],
-          kind: str, underline: str) -> Iterator[_Block]:
+          kind: str, underline: str, env: dict[str, object]) -> Iterator[_Block]:
     """A paragraph or setext heading: lines joined into one msgid, hard breaks kept as \\n."""
     pieces: list[str] = []
     last = len(columns) - 1
@@ -321,7 +323,8 @@ def _flow(columns: list[tuple[int, int, int]], lines: list[str], original: list[
     start = original[first_line] + first_start
     end = original[end_line] + end_column
     if not underline and msgid.startswith("!["):
-        alt = _image_alt(msgid, start, lines[first_line][first_start:columns[0][2]], first_line)
+        alt = _image_alt(msgid, start, lines[first_line][first_start:columns[0][2]], first_line,
+                         env)
         if alt is not None:
             if alt.msgid:
                 yield alt
@@ -330,9 +333,11 @@ def _flow(columns: list[tuple[int, int, int]], lines: list[str], original: list[
     yield _Block(msgid, first_line + 1, kind, start, end, "flow", continuation, underline)
 
 
-def _image_alt(msgid: str, start: int, first: str, line: int) -> _Block | None:
+def _image_alt(msgid: str, start: int, first: str, line: int, env: dict[str, object]
+               ) -> _Block | None:
     """The alt text of a paragraph that is one image (msgid "" when it must stay), or None."""
-    children = _INLINE.parseInline(msgid)[0].children or []
+    children = _INLINE.parseInline(msgid, {"references": env.get("references", {})})[0].children \
+        or []
     if len(children) != 1 or children[0].type != "image":
         return None
     label_end = parseLinkLabel(StateInline(msgid, _INLINE, {}, []), 1, False)

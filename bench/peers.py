@@ -54,29 +54,67 @@ class Measured:
 
 def measure(cmd: Sequence[str], *, cwd: Path | None = None, timeout: float = 1800,
             env: dict[str, str] | None = None) -> Measured:
-    """Run ``cmd``, timing it and reading its peak memory from ``/usr/bin/time -v`` (or, without
-    it, from ``getrusage(RUSAGE_CHILDREN)``, which is the largest child so far)."""
+    """Run ``cmd``, timing it. Its peak memory is the larger of the biggest single process
+    (``/usr/bin/time -v``, else ``getrusage(RUSAGE_CHILDREN)``) and the biggest sum of
+    proportional resident memory (Pss) over its process tree, sampled every 50 ms, so a tool
+    with worker processes is charged for all of them."""
     handle, report = tempfile.mkstemp(prefix="bench-time-")
     os.close(handle)
     wrapped = [TIME, "-v", "-o", report, *cmd] if os.path.exists(TIME) else list(cmd)
     start = time.perf_counter()
     timed_out = False
-    try:
-        done = subprocess.run(wrapped, cwd=cwd, env=env, check=False, capture_output=True, text=True,
-                              timeout=timeout)
-        code, out, err = done.returncode, done.stdout, done.stderr
-    except subprocess.TimeoutExpired as expired:
-        timed_out, code = True, -9
-        out = (expired.stdout or b"").decode() if isinstance(expired.stdout, bytes) else ""
-        err = f"killed after {timeout:.0f} s"
-    seconds = time.perf_counter() - start
+    tree_kb = 0
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(wrapped, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
+        while process.poll() is None:
+            tree_kb = max(tree_kb, _tree_rss_kb(process.pid))
+            if time.perf_counter() - start > timeout:
+                process.kill()
+                process.wait()
+                timed_out = True
+                break
+            time.sleep(0.05)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    code = -9 if timed_out else process.returncode
+    if timed_out:
+        stderr += f"\nkilled after {timeout:.0f} s"
     peak = _peak_mb(Path(report))
     os.unlink(report)
     if peak is None and not os.path.exists(TIME):
         import resource
 
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return Measured(seconds, peak, code, out, err, timed_out)
+    peak = max(peak or 0.0, tree_kb / 1024) or None
+    return Measured(seconds, peak, code, stdout, stderr, timed_out)
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Proportional resident memory (kB) of ``root`` and all its descendants, from /proc (0
+    elsewhere)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:  # Pss: pages shared between forked workers are counted once
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+        total += int(found.group(1)) if found else 0
+    return total
 
 
 def _peak_mb(report: Path) -> float | None:
@@ -347,6 +385,10 @@ def _mdpo_step(step: str, sources: Sequence[Path], work: Path, *, budget: float)
             result.done += 1
             done_now.append(next(p for p in remaining if p.stem == started))
         remaining = [p for p in remaining if p not in done_now]
+        if not done_now:  # it cannot start at all: every remaining article fails
+            result.failed.update({p.stem: _first_error(measured) for p in remaining})
+            result.done += len(remaining)
+            break
         if measured.returncode == 0 and remaining:  # the budget ran out
             break
     result.seconds, result.peak_mb = seconds, peak or None
@@ -370,7 +412,8 @@ def run_mdpo(sources: Sequence[Path], source_dir: Path, work: Path, *,
     _fill_all(pot, po, pseudo)
     built = [s for s in sources if (po / f"{s.stem}.po").exists()]
     result.build = _mdpo_step("build", built, work, budget=timeout)
-    result.build.failed.update(_missing(sources, po, ".po", "no catalog from extract"))
+    result.build.failed.update({stem: "no catalog from extract" for stem in result.extract.failed
+                                if not (po / f"{stem}.po").exists()})
     _fill_all(pot, po, identity)
     shutil.rmtree(out)
     out.mkdir()

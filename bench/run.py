@@ -155,10 +155,12 @@ def report(ours: Ours, results: list[PeerResult], *, articles: int, seconds: flo
         "",
         sync_line,
         "",
-        ("Seconds are wall time for the whole corpus, start-up included; peak MB is the largest "
-        "resident set of any one step (`/usr/bin/time -v`). l10n's chain is extract + update + "
+        ("Seconds are wall time for the whole corpus, start-up included; peak MB is the highest "
+        "memory of any one step: the largest single process (`/usr/bin/time -v`) or, if larger, "
+        "the summed Pss of its process tree sampled every 50 ms (so worker pools count in "
+        "full). × l10n is the peer's total over ours (above 1: we are faster). l10n's chain is extract + update + "
         "build (`--min-approved 0`, zh catalogs pseudo-translated); a peer's is extract + build. "
-        "× l10n is the peer's total over ours. *identical*: editions equal to their source byte "
+        "*identical*: editions equal to their source byte "
         "for byte when every msgstr equals its msgid."),
         "",
         "How each tool was driven:",

@@ -10,9 +10,13 @@ import tempfile
 from pathlib import Path
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> bool:
+def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> bool:
     """Write ``data`` to ``path`` atomically. Returns False (and writes nothing) if the file
-    already holds exactly these bytes, so unchanged files keep their mtime."""
+    already holds exactly these bytes, so unchanged files keep their mtime.
+
+    ``durable`` also flushes the data to disk before the rename, so it survives a power cut; files
+    that can be regenerated (templates, editions) skip that cost. Either way an interrupted run
+    leaves the old file or the new one, never a mix."""
     try:
         if path.read_bytes() == data:
             return False
@@ -24,7 +28,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         try:
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         except FileNotFoundError:
@@ -39,6 +44,6 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_text_atomic(path: Path, text: str) -> bool:
+def write_text_atomic(path: Path, text: str, *, durable: bool = True) -> bool:
     """UTF-8 text version of :func:`write_bytes_atomic`."""
-    return write_bytes_atomic(path, text.encode("utf-8"))
+    return write_bytes_atomic(path, text.encode("utf-8"), durable=durable)

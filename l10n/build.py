@@ -1,26 +1,30 @@
 """Catalogs -> editions: the source document with approved translations spliced in.
 
-Only approved entries are published (translated, not fuzzy: gettext's meaning). An edition whose
-approved share is below ``min_approved`` is not written, and the report says why.
+Only approved entries are published (translated, not fuzzy: gettext's meaning), and never one
+with a critical quality-check failure. An edition whose approved share is below ``min_approved``
+is not written. Every edition is re-parsed and compared with its source; an entry that would
+change the document's structure is held back and named.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polib
 
 from l10n.atomic import write_text_atomic
 from l10n.catalog import is_approved, is_draft, stats
-from l10n.formats import FormatOptions, format_for
+from l10n.formats import SUFFIXES, FormatOptions, format_for
+from l10n.glossary import Glossary
+from l10n.parallel import ordered_map
 from l10n.pofile import read_catalog
 from l10n.project import Article, Project, same_language
 from l10n.report import StepReport
 from l10n.state import State, digest, file_digest
 
 # Bump when rendering changes, so cached fingerprints stop matching.
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
 
 # Decides whether an approved entry may be published; returns the reason when it may not.
 Gate = Callable[[polib.POEntry], "str | None"]
@@ -32,10 +36,28 @@ class BuildOptions:
     include_drafts: bool = False
 
 
+@dataclass(frozen=True)
+class Job:
+    """One edition to make: everything a worker process needs."""
+
+    project: Project
+    article: Article
+    language: str
+    options: BuildOptions
+    glossary: Glossary
+
+
+@dataclass
+class Outcome:
+    text: str | None                      # None: not built (see notes)
+    notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
 def translations(catalog: polib.POFile, *, include_drafts: bool,
-                 gate: Gate | None = None) -> tuple[dict[str, str], list[str]]:
-    """msgid -> msgstr for every publishable entry, and the reasons entries were held back."""
-    table: dict[str, str] = {}
+                 gate: Gate | None = None) -> tuple[dict[str, polib.POEntry], list[str]]:
+    """msgid -> entry for every publishable entry, and why the others were held back."""
+    table: dict[str, polib.POEntry] = {}
     held: list[str] = []
     for entry in catalog:
         if entry.obsolete or not entry.msgid or entry.msgctxt:
@@ -46,7 +68,7 @@ def translations(catalog: polib.POFile, *, include_drafts: bool,
         if reason is not None:
             held.append(f"{entry.linenum}: {reason}")
             continue
-        table[entry.msgid] = entry.msgstr
+        table[entry.msgid] = entry
     return table, held
 
 
@@ -58,81 +80,110 @@ def render_edition(project: Project, article: Article, language: str,
     return fmt.render(article.text, table.get, options=options)
 
 
-def build_article(project: Project, article: Article, language: str, state: State,
-                  options: BuildOptions, *, check: bool = False) -> StepReport:
-    report = StepReport()
-    out = project.edition_path(language, article)
-    shown = project.relative(out)
+def make_edition(job: Job) -> Outcome:
+    """The edition's text for one article and language, or why it is not built."""
+    project, article, language = job.project, job.article, job.language
+    if same_language(language, article.language):
+        return Outcome(article.text)
+    shown = project.relative(project.edition_path(language, article))
     catalog_path = project.catalog_path(language, article.slug)
-    own = same_language(language, article.language)
-    inputs = digest(BUILDER_VERSION, article.text, language, str(options),
-                    "" if own else file_digest(catalog_path),
-                    file_digest(project.glossary_path))
-    key = f"build:{language}:{article.slug}"
-    if state.fresh(key, digest(inputs, file_digest(out))):
-        report.notes += state.notes(key)
-        report.unchanged += 1
-        return report
-    if own:
-        text = article.text
-    else:
-        if not catalog_path.exists():
-            report.notes.append(f"{shown}: not built: {project.relative(catalog_path)} is missing"
-                                " (run `l10n update`)")
-            return report
-        catalog = read_catalog(catalog_path, project.relative(catalog_path))
-        counts = stats(catalog)
-        share = counts.approved + (counts.drafts if options.include_drafts else 0)
-        percent = 100.0 * share / counts.total if counts.total else 100.0
-        if percent < options.min_approved:
-            report.notes.append(
-                f"{shown}: not built: {percent:.0f}% approved, below min_approved "
-                f"{options.min_approved}% (review drafts, or use --min-approved / "
-                "--include-drafts for a preview)")
-            if not check:
-                state.record(key, digest(inputs, file_digest(out)), report.notes)
-            return report
-        gate = publication_gate(project, article, language)
-        table, held = translations(catalog, include_drafts=options.include_drafts, gate=gate)
-        for reason in held:
-            report.notes.append(f"{project.relative(catalog_path)}:{reason}; the source text "
-                                "is kept for that block")
-        text = render_edition(project, article, language, table)
-    if check:
-        if file_digest(out) != digest(text.encode("utf-8")):
-            report.written.append(shown)
-        return report
-    if write_text_atomic(out, text):
-        report.written.append(shown)
-    else:
-        report.unchanged += 1
-    state.record(key, digest(inputs, digest(text.encode("utf-8"))), report.notes)
-    return report
+    po_name = project.relative(catalog_path)
+    if not catalog_path.exists():
+        return Outcome(None, [f"{shown}: not built: {po_name} is missing (run `l10n update`)"])
+    catalog = read_catalog(catalog_path, po_name)
+    counts = stats(catalog)
+    share = counts.approved + (counts.drafts if job.options.include_drafts else 0)
+    percent = 100.0 * share / counts.total if counts.total else 100.0
+    if percent < job.options.min_approved:
+        return Outcome(None, [
+            (f"{shown}: not built: {percent:.0f}% approved, below min_approved "
+            f"{job.options.min_approved}% (review drafts, or use --min-approved / "
+            "--include-drafts for a preview)")])
+    from l10n import checks
+
+    gate = checks.publication_gate(project, article, language, job.glossary)
+    table, held = translations(catalog, include_drafts=job.options.include_drafts, gate=gate)
+    outcome = Outcome(None, [f"{po_name}:{reason}; the source text is kept for that block"
+                             for reason in held])
+    text = render_edition(project, article, language, {m: e.msgstr for m, e in table.items()})
+    problems = structure_problems(article, text, shown) if text != article.text else []
+    if problems:
+        # Name the entries that change the structure, publish without them, and fail the build.
+        culprits = [entry for entry in table.values()
+                    if structure_problems(article, render_edition(
+                        project, article, language, {entry.msgid: entry.msgstr}), shown)]
+        for entry in culprits:
+            del table[entry.msgid]
+            outcome.errors.append(
+                f"{po_name}:{entry.linenum}: the translation changes the document's structure "
+                f"({'; '.join(problems)}); the source text is kept for that block")
+        if not culprits:
+            outcome.errors.append(f"{shown}: structure differs from the source: "
+                                  + "; ".join(problems))
+        text = render_edition(project, article, language,
+                              {m: e.msgstr for m, e in table.items()})
+    outcome.text = text
+    return outcome
 
 
-def publication_gate(project: Project, article: Article, language: str) -> Gate | None:
-    """The critical quality checks, as a gate: an entry that fails one is never published."""
-    try:
-        from l10n import checks
-    except ImportError:  # checks arrive with the review workflow
-        return None
-    return checks.publication_gate(project, article, language)
+def structure_problems(article: Article, edition: str, shown: str) -> list[str]:
+    from l10n.validate import validate_edition
+
+    return validate_edition(article.text, edition, format_name=SUFFIXES[article.suffix.lower()],
+                            path=shown, inline=False)
 
 
 def build(project: Project, *, languages: Sequence[str] | None = None,
           min_approved: int | None = None, include_drafts: bool = False,
           check: bool = False, articles: Sequence[Article] | None = None) -> StepReport:
     """Write every edition that is out of date, for every article and configured language."""
+    from l10n.checks import load_glossary
+
     options = BuildOptions(
         min_approved=project.settings.min_approved if min_approved is None else min_approved,
         include_drafts=include_drafts)
+    articles = project.articles() if articles is None else articles
+    glossary = load_glossary(project, articles)
+    glossary_print = file_digest(project.glossary_path)
     state = State(project.state_dir / "state.json")
     report = StepReport()
-    for article in project.articles() if articles is None else articles:
+    stale: list[tuple[Job, str, str]] = []
+    for article in articles:
         for language in project.settings.languages:
             if languages is not None and language not in languages:
                 continue
-            report.merge(build_article(project, article, language, state, options, check=check))
+            own = same_language(language, article.language)
+            catalog = project.catalog_path(language, article.slug)
+            inputs = digest(BUILDER_VERSION, article.text, language, str(options),
+                            "" if own else file_digest(catalog), glossary_print)
+            key = f"build:{language}:{article.slug}"
+            out = project.edition_path(language, article)
+            if state.fresh(key, digest(inputs, file_digest(out))):
+                report.notes += state.notes(key)
+                report.unchanged += 1
+            else:
+                stale.append((Job(project, article, language, options, glossary), key, inputs))
+    outcomes = ordered_map(make_edition, [job for job, _, _ in stale])
+    for (job, key, inputs), outcome in zip(stale, outcomes):
+        out = project.edition_path(job.language, job.article)
+        shown = project.relative(out)
+        report.notes += outcome.notes
+        report.errors += outcome.errors
+        if outcome.text is None:
+            if not check:
+                state.record(key, digest(inputs, file_digest(out)), outcome.notes)
+            continue
+        if check:
+            if file_digest(out) != digest(outcome.text.encode("utf-8")):
+                report.written.append(shown)
+            continue
+        if write_text_atomic(out, outcome.text, durable=False):
+            report.written.append(shown)
+        else:
+            report.unchanged += 1
+        if not outcome.errors:
+            state.record(key, digest(inputs, digest(outcome.text.encode("utf-8"))),
+                         outcome.notes)
     if not check:
         state.save()
     return report

@@ -9,7 +9,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 import polib
 from babel.messages.plurals import get_plural
@@ -17,14 +16,13 @@ from rapidfuzz import fuzz, process, utils
 
 from l10n.atomic import write_text_atomic
 from l10n.errors import CatalogError
+from l10n.glossary import Glossary
+from l10n.parallel import ordered_map
 from l10n.pofile import format_catalog, read_catalog
 from l10n.project import Article, Project
 from l10n.report import StepReport
 from l10n.segment import Segment
 from l10n.state import State, digest, file_digest
-
-if TYPE_CHECKING:
-    from l10n.glossary import Glossary
 
 # msgmerge's own threshold for offering an old translation as a fuzzy suggestion.
 FUZZY_CUTOFF = 60.0
@@ -236,6 +234,35 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
 
 # -- the update step over a workspace ---------------------------------------------------------
 
+@dataclass(frozen=True)
+class UpdateJob:
+    """One catalog to merge: everything a worker process needs."""
+
+    project: Project
+    article: Article
+    language: str
+    glossary: Glossary
+
+
+def merged_text(job: UpdateJob) -> tuple[str, str | None]:
+    """The catalog's new text, and its current text (None when it does not exist yet)."""
+    project = job.project
+    template_path = project.template_path(job.article.slug)
+    path = project.catalog_path(job.language, job.article.slug)
+    template = read_catalog(template_path, project.relative(template_path))
+    try:
+        current: str | None = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        current = None
+    except UnicodeDecodeError:
+        current = None
+    previous = read_catalog(path, project.relative(path)) if path.exists() else None
+    merged = update_catalog(
+        template, previous, language=job.language,
+        comments=_glossary_comments(job.glossary, job.article.language, job.language))
+    return format_catalog(merged), current
+
+
 def update(project: Project, *, languages: Sequence[str] | None = None,
            check: bool = False, articles: Sequence[Article] | None = None) -> StepReport:
     """Templates -> catalogs for every article and target language (or just ``languages``)."""
@@ -249,13 +276,13 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
         source_languages=sorted({a.language for a in articles}),
         display=project.relative(project.glossary_path))
     glossary_print = file_digest(project.glossary_path)
+    stale: list[tuple[UpdateJob, str, str]] = []
     for article in articles:
         template_path = project.template_path(article.slug)
         if not template_path.exists():
             raise CatalogError("template missing", path=project.relative(template_path),
                                hint="run `l10n extract` first")
         template_print = file_digest(template_path)
-        template: polib.POFile | None = None
         for language in project.target_languages(article):
             if languages is not None and language not in languages:
                 continue
@@ -264,23 +291,21 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
             inputs = digest(template_print, glossary_print, language)
             if state.fresh(key, digest(inputs, file_digest(path))):
                 report.unchanged += 1
-                continue
-            if template is None:
-                template = read_catalog(template_path, project.relative(template_path))
-            previous = read_catalog(path, project.relative(path)) if path.exists() else None
-            merged = update_catalog(
-                template, previous, language=language,
-                comments=_glossary_comments(glossary, article.language, language))
-            text = format_catalog(merged)
-            if path.exists() and path.read_text(encoding="utf-8") == text:
-                report.unchanged += 1
-            elif check:
-                report.written.append(project.relative(path))
-                continue
             else:
-                write_text_atomic(path, text)
-                report.written.append(project.relative(path))
-            state.record(key, digest(inputs, digest(text)))
+                stale.append((UpdateJob(project, article, language, glossary), key, inputs))
+    results = ordered_map(merged_text, [job for job, _, _ in stale])
+    for (job, key, inputs), (text, current) in zip(stale, results):
+        path = project.catalog_path(job.language, job.article.slug)
+        if text == current:
+            report.unchanged += 1
+        elif check:
+            report.written.append(project.relative(path))
+            continue
+        else:
+            # A catalog that held translators' work is flushed to disk before the rename.
+            write_text_atomic(path, text, durable=current is not None)
+            report.written.append(project.relative(path))
+        state.record(key, digest(inputs, digest(text)))
     if not check:
         state.save()
     return report

@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from markdown_it import MarkdownIt
@@ -142,8 +142,16 @@ def parse_html(text: str) -> Inline:
     return Inline(prose, display, tuple(urls), tuple(images), code, (), tuple(tags))
 
 
+_MARKDOWN_SPECIAL = re.compile(r"[`*_\[\]<>!&\\\n~]")
+
+
+@lru_cache(maxsize=8192)
 def parse(text: str, format_name: str) -> Inline:
-    return parse_html(text) if format_name == "html" else parse_markdown(text)
+    if format_name == "html":
+        return parse_html(text)
+    if _MARKDOWN_SPECIAL.search(text) is None:
+        return Inline(text, text)   # plain words: no markup to find, skip the parser
+    return parse_markdown(text)
 
 
 def plain_text(text: str, format_name: str) -> str:
@@ -153,13 +161,36 @@ def plain_text(text: str, format_name: str) -> str:
 
 # -- the registry -------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
 class Pair:
-    msgid: str
-    msgstr: str
-    context: CheckContext
-    source: Inline
-    target: Inline
+    """A msgid and its translation; each side is parsed only if a check asks for it."""
+
+    def __init__(self, msgid: str, msgstr: str, context: CheckContext) -> None:
+        self.msgid = msgid
+        self.msgstr = msgstr
+        self.context = context
+
+    @cached_property
+    def source(self) -> Inline:
+        return parse(self.msgid, self.context.format_name)
+
+    @cached_property
+    def target(self) -> Inline:
+        return parse(self.msgstr, self.context.format_name)
+
+
+# The raw material of links, images, code spans, autolinks and inline HTML in Markdown: escapes,
+# code spans, <…>, brackets and link destinations or labels.
+_MARKUP_RAW = re.compile(r"\\[\s\S]|(`+)[\s\S]*?(?<!`)\1(?!`)|<[^<>\n]*>|!?\[|\]\([^)\n]*\)?|\]\[[^\]\n]*\]?|\]")
+_MARKUP_CHECKS = frozenset({"links", "images", "code", "tags"})
+
+
+def _same_markup(msgid: str, msgstr: str) -> bool:
+    """True when both sides hold exactly the same raw markup pieces: then links, images, code
+    and tags cannot differ, and the (slow) inline parse is not needed to know it."""
+    def pieces(text: str) -> list[str]:
+        return sorted(m.group(0) for m in _MARKUP_RAW.finditer(text))
+
+    return pieces(msgid) == pieces(msgstr)
 
 
 @dataclass(frozen=True)
@@ -202,15 +233,18 @@ def _own_markup(context: CheckContext) -> bool:
     return context.format_name != "html" or _html_markup_problems() is None
 
 
-def run_checks(msgid: str, msgstr: str, context: CheckContext) -> list[Finding]:
-    """Every problem the checks find in one translation, most severe first. An empty msgstr
-    (nothing translated yet) has none."""
+def run_checks(msgid: str, msgstr: str, context: CheckContext, *,
+               severities: Sequence[str] = SEVERITIES) -> list[Finding]:
+    """Every problem the checks (of the given severities) find in one translation, most severe
+    first. An empty msgstr (nothing translated yet) has none."""
     if not msgstr or not msgid:
         return []
-    pair = Pair(msgid, msgstr, context, parse(msgid, context.format_name),
-                parse(msgstr, context.format_name))
+    pair = Pair(msgid, msgstr, context)
+    skip = (_MARKUP_CHECKS if context.format_name == "markdown" and _same_markup(msgid, msgstr)
+            else frozenset())
     findings = [Finding(c.name, c.severity, message)
-                for c in CHECKS if context.format_name in c.formats and c.applies(context)
+                for c in CHECKS if c.severity in severities and c.name not in skip
+                and context.format_name in c.formats and c.applies(context)
                 for message in c.function(pair)]
     return sorted(findings, key=lambda f: SEVERITIES.index(f.severity))
 
@@ -332,6 +366,8 @@ def numbers(pair: Pair) -> Iterator[str]:
 @check("placeholders", "critical")
 def placeholders(pair: Pair) -> Iterator[str]:
     """Template variables ({{ x }}, {name}, %s, ${x}) pass through untouched."""
+    if not any(mark in pair.msgid or mark in pair.msgstr for mark in "{%$"):
+        return iter(())
     return _compare("placeholder", _PLACEHOLDER.findall(pair.source.prose),
                     _PLACEHOLDER.findall(pair.target.prose))
 
@@ -497,11 +533,12 @@ def context_for(project: Project, article: Article, language: str,
                         zh_latin_spacing=project.settings.zh_latin_spacing)
 
 
-def check_entry(entry: polib.POEntry, context: CheckContext) -> list[Finding]:
+def check_entry(entry: polib.POEntry, context: CheckContext, *,
+                severities: Sequence[str] = SEVERITIES) -> list[Finding]:
     """The findings on one catalog entry; obsolete, untranslated and plural entries have none."""
     if entry.obsolete or not entry.msgid or not entry.msgstr or entry.msgid_plural:
         return []
-    return run_checks(entry.msgid, entry.msgstr, context)
+    return run_checks(entry.msgid, entry.msgstr, context, severities=severities)
 
 
 def check_workspace(project: Project, *, languages: Sequence[str] | None = None) -> list[Report]:
@@ -525,13 +562,15 @@ def check_workspace(project: Project, *, languages: Sequence[str] | None = None)
     return reports
 
 
-def publication_gate(project: Project, article: Article,
-                     language: str) -> Callable[[polib.POEntry], str | None]:
+def publication_gate(project: Project, article: Article, language: str,
+                     glossary: Glossary | None = None) -> Callable[[polib.POEntry], str | None]:
     """For the build: the reason an entry must not be published (a critical finding), or None."""
-    context = context_for(project, article, language, load_glossary(project, [article]))
+    if glossary is None:
+        glossary = load_glossary(project, [article])
+    context = context_for(project, article, language, glossary)
 
     def gate(entry: polib.POEntry) -> str | None:
-        critical = [str(f) for f in check_entry(entry, context) if f.severity == "critical"]
+        critical = [str(f) for f in check_entry(entry, context, severities=("critical",))]
         return "; ".join(critical) or None
 
     return gate

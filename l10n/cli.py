@@ -6,7 +6,10 @@ Errors from the library (``L10nError``) become one line on stderr and an exit co
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +28,20 @@ from l10n.extract import extract
 from l10n.init import init_workspace
 from l10n.project import Project, normalise_language
 from l10n.report import StepReport
+from l10n.review import (
+    APPROVE,
+    QUIT,
+    REJECT,
+    SKIP,
+    Decision,
+    Draft,
+    Outcome,
+    approve_drafts,
+    default_reviewer,
+    pending_drafts,
+    review_workspace,
+    word_diff,
+)
 from l10n.status import status_table, total, workspace_status
 from l10n.sync import sync
 
@@ -98,6 +115,8 @@ def print_step(name: str, report: StepReport, *, check: bool = False) -> None:
         return
     for path in report.written:
         say(f"wrote {path}")
+    for error in report.errors:
+        typer.echo(f"error: {error}", err=True)
     say(f"{name}: {len(report.written)} written, {report.unchanged} unchanged")
 
 
@@ -215,6 +234,8 @@ def build_command(
         report = build(project, languages=languages_of(project, lang), min_approved=min_approved,
                        include_drafts=include_drafts, check=check)
         print_step("build", report, check=check)
+        if report.errors:
+            raise typer.Exit(1)
 
 
 @app.command("sync")
@@ -276,6 +297,138 @@ def status_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOpt
                        ensure_ascii=False, indent=2))
     else:
         Console().print(status_table(rows))
+
+
+@app.command("review")
+def review_command(
+    ctx: typer.Context,
+    articles: Annotated[
+        list[str] | None,
+        typer.Argument(help="Articles to review: slugs or source paths (default: all)."),
+    ] = None,
+    lang: LangOption = None,
+    approve_all: Annotated[
+        bool,
+        typer.Option("--approve-all", help="Approve every draft (critical ones need --force)."),
+    ] = False,
+    approve_clean: Annotated[
+        bool, typer.Option("--approve-clean",
+                           help="Approve drafts with no critical or functional check finding.")
+    ] = False,
+    list_drafts: Annotated[bool, typer.Option("--list", help="Print the pending drafts.")] = False,
+    as_json: JsonOption = False,
+    reviewer: Annotated[
+        str | None,
+        typer.Option(help="Recorded as Last-Translator (default: git config user.name)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Approve drafts even with a critical check finding.")
+    ] = False,
+) -> None:
+    """Review drafts: one at a time (approve, edit, reject, skip, quit), or in bulk."""
+    project = project_of(ctx)
+    if approve_all + approve_clean + (list_drafts or as_json) > 1:
+        raise typer.BadParameter("choose one of --approve-all, --approve-clean, --list/--json")
+    with reported():
+        languages = languages_of(project, lang)
+        if list_drafts or as_json:
+            drafts = pending_drafts(project, languages=languages, articles=articles)
+            if as_json:
+                say(json.dumps([d.to_dict() for d in drafts], ensure_ascii=False, indent=2))
+            for draft in [] if as_json else drafts:
+                say(str(draft))
+            return
+        who = reviewer or default_reviewer(project.root)
+        if approve_all or approve_clean:
+            report = approve_drafts(project, reviewer=who, clean_only=approve_clean, force=force,
+                                    languages=languages, articles=articles)
+        else:
+            prompt = ReviewPrompt(force)
+            report = review_workspace(project, decide=prompt.decide, notify=prompt.notify,
+                                      reviewer=who, force=force, languages=languages,
+                                      articles=articles)
+    for outcome in report.outcomes:
+        unclean = outcome.result == "skipped" and approve_clean
+        for finding in outcome.findings if outcome.result == "held" else ():
+            say(f"{outcome.draft.where}: held back: {finding}")
+        for finding in outcome.draft.findings if unclean else ():
+            say(f"{outcome.draft.where}: left as a draft: {finding}")
+    for path in report.written:
+        say(f"wrote {path}")
+    say(report.summary())
+    if report.held:
+        raise typer.Exit(1)
+
+
+class ReviewPrompt:
+    """The interactive reviewer: shows one draft, reads one key, opens $EDITOR for an edit."""
+
+    CHOICES = "[a]pprove, [e]dit, [r]eject, [s]kip, [q]uit"
+
+    def __init__(self, force: bool) -> None:
+        self.force = force
+
+    def decide(self, draft: Draft) -> Decision:
+        say("")
+        say(typer.style(f"── {draft.where} ({draft.language})", bold=True))
+        if draft.previous_msgid is not None:
+            say(f"changed:  {word_diff(draft.previous_msgid, draft.msgid)}")
+        say(f"source:   {draft.msgid}")
+        say(f"draft:    {draft.msgstr}")
+        for line in draft.origin:
+            say(f"from:     {line}")
+        for line in draft.glossary:
+            say(f"glossary: {line}")
+        for finding in draft.findings:
+            say(f"check:    {finding}")
+        while True:
+            key = self.key()
+            if key == "a" and draft.critical and not self.force:
+                say("a critical finding blocks approval: edit the draft, or rerun with --force")
+            elif key == "e":
+                text = edit_text(draft.msgstr)
+                if text and text != draft.msgstr:
+                    return Decision.edit(text)
+                if text == draft.msgstr and (self.force or not draft.critical):
+                    return APPROVE
+                say("nothing changed")
+            elif key in "arsq" and len(key) == 1:
+                return {"a": APPROVE, "r": REJECT, "s": SKIP, "q": QUIT}[key]
+
+    def key(self) -> str:
+        """One key from a terminal; one line from a pipe. End of input means quit."""
+        try:
+            if sys.stdin.isatty():
+                typer.echo(f"{self.CHOICES}? ", nl=False)
+                key = typer.getchar()
+                say(key)
+                return key.lower()
+            return str(typer.prompt(self.CHOICES, default="", show_default=False)).strip().lower()
+        except (typer.Abort, EOFError):
+            return "q"
+
+    def notify(self, outcome: Outcome) -> None:
+        for finding in outcome.findings if outcome.result == "held" else ():
+            say(f"held back: {finding}")
+        say(f"{outcome.result} {outcome.draft.where}")
+
+
+def edit_text(text: str) -> str | None:
+    """The reviewer's new text: from $VISUAL/$EDITOR on a temporary file, else an inline prompt.
+    None when the editor failed."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        return str(typer.prompt("translation", default=text))
+    with tempfile.TemporaryDirectory(prefix="l10n-review-") as folder:
+        path = Path(folder) / "msgstr.txt"
+        path.write_text(text + "\n", encoding="utf-8")
+        # Through the shell, as git does, so EDITOR="code --wait" works.
+        done = subprocess.run(f'{editor} "{path}"', shell=True, check=False)
+        if done.returncode != 0:
+            say(f"the editor exited with status {done.returncode}")
+            return None
+        new = path.read_text(encoding="utf-8")
+    return new[:-1] if new.endswith("\n") and not text.endswith("\n") else new
 
 
 def main() -> None:

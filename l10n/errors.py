@@ -27,6 +27,10 @@ class L10nError(Exception):
         self.line = line
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors cross process boundaries (parallel extract/build): keep path, line and hint.
+        return (_rebuild, (type(self), self.message, self.path, self.line, self.hint))
+
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
@@ -65,3 +69,8 @@ class CheckError(L10nError):
 
 class WorkspaceError(L10nError):
     """The workspace layout is not what a command needs (missing folder, existing file on init)."""
+
+
+def _rebuild(cls: type[L10nError], message: str, path: str | None, line: int | None,
+             hint: str | None) -> L10nError:
+    return cls(message, path=path, line=line, hint=hint)

@@ -9,6 +9,7 @@ from pathlib import Path
 from l10n.atomic import write_text_atomic
 from l10n.catalog import build_template, now_stamp
 from l10n.formats import FormatOptions, format_for
+from l10n.parallel import ordered_map
 from l10n.pofile import format_catalog
 from l10n.project import Article, Project
 from l10n.report import StepReport
@@ -48,28 +49,8 @@ def read_if_exists(path: Path) -> str | None:
         return None
 
 
-def extract_article(project: Project, article: Article, state: State, *,
-                    check: bool = False) -> StepReport:
-    report = StepReport()
-    path = project.template_path(article.slug)
-    inputs = digest(EXTRACTOR_VERSION, article.text, article.language,
-                    "\0".join(project.settings.front_matter_keys))
-    key = f"extract:{article.slug}"
-    if state.fresh(key, digest(inputs, file_digest(path))):
-        report.unchanged += 1
-        return report
-    previous = read_if_exists(path)
-    text = template_text(project, article, previous)
-    if text == previous:
-        report.unchanged += 1
-    elif check:
-        report.written.append(project.relative(path))
-        return report
-    else:
-        write_text_atomic(path, text)
-        report.written.append(project.relative(path))
-    state.record(key, digest(inputs, digest(text)))
-    return report
+def _template_job(job: tuple[Project, Article, str | None]) -> str:
+    return template_text(*job)
 
 
 def extract(project: Project, *, check: bool = False,
@@ -77,8 +58,27 @@ def extract(project: Project, *, check: bool = False,
     """Write (or, with ``check``, list) every template that is out of date."""
     state = State(project.state_dir / "state.json")
     report = StepReport()
+    stale: list[tuple[Article, Path, str, str | None]] = []
     for article in project.articles() if articles is None else articles:
-        report.merge(extract_article(project, article, state, check=check))
+        path = project.template_path(article.slug)
+        inputs = digest(EXTRACTOR_VERSION, article.text, article.language,
+                        "\0".join(project.settings.front_matter_keys))
+        if state.fresh(f"extract:{article.slug}", digest(inputs, file_digest(path))):
+            report.unchanged += 1
+        else:
+            stale.append((article, path, inputs, read_if_exists(path)))
+    texts = ordered_map(_template_job, [(project, article, previous)
+                                        for article, _, _, previous in stale])
+    for (article, path, inputs, previous), text in zip(stale, texts):
+        if text == previous:
+            report.unchanged += 1
+        elif check:
+            report.written.append(project.relative(path))
+            continue
+        else:
+            write_text_atomic(path, text, durable=False)
+            report.written.append(project.relative(path))
+        state.record(f"extract:{article.slug}", digest(inputs, digest(text)))
     if not check:
         state.save()
     return report

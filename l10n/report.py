@@ -12,8 +12,10 @@ class StepReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)   # things the user must fix; exit code 1
 
     def merge(self, other: StepReport) -> None:
         self.written += other.written
         self.unchanged += other.unchanged
         self.notes += other.notes
+        self.errors += other.errors

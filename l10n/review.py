@@ -15,7 +15,7 @@ import getpass
 import re
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ class Draft:
     """One pending draft, with everything a reviewer needs to judge it."""
 
     path: str                       # the catalog, relative to the workspace
-    line: int                       # the entry's first line in the PO file
+    line: int                       # the line of its msgid in the PO file (as `check` says)
     language: str
     article: str                    # the article's slug
     msgid: str
@@ -262,6 +262,10 @@ class _Catalog:
                force: bool) -> Outcome:
         """Apply one decision to the entry in memory (not saved yet)."""
         entry = self.find(draft.msgctxt, draft.msgid)
+        if entry.msgstr != draft.msgstr:
+            raise CatalogError(f"the draft of {excerpt(draft.msgid)!r} changed since it was shown",
+                               path=self.display, line=entry.linenum,
+                               hint="review it again")
         if decision.action is Action.SKIP:
             return Outcome(draft, "skipped")
         if decision.action is Action.REJECT or decision.msgstr == "":
@@ -269,19 +273,28 @@ class _Catalog:
             self.stamp(reviewer)
             return Outcome(draft, "rejected")
         if decision.action is Action.EDIT and decision.msgstr is not None:
-            findings = tuple(run_checks(entry.msgid, decision.msgstr, self.context))
-            if has_critical(findings) and not force:
-                # Keep the reviewer's work as the draft; the critical finding still blocks it.
-                entry.msgstr = decision.msgstr
-                return Outcome(draft, "held", findings)
             edit_entry(entry, decision.msgstr)
             self.stamp(reviewer)
+            findings = tuple(run_checks(entry.msgid, entry.msgstr, self.context))
+            if has_critical(findings) and not force:
+                # The reviewer's text is kept, as a draft: the critical finding still blocks it.
+                entry.flags.insert(0, "fuzzy")
+                return Outcome(draft, "held", findings)
             return Outcome(draft, "edited", findings)
-        if draft.critical and not force:
-            return Outcome(draft, "held", draft.findings)
+        findings = tuple(run_checks(entry.msgid, entry.msgstr, self.context))
+        if has_critical(findings) and not force:
+            return Outcome(draft, "held", findings)
         approve_entry(entry)
         self.stamp(reviewer)
-        return Outcome(draft, "approved", draft.findings)
+        return Outcome(draft, "approved", findings)
+
+    def relocate(self, outcome: Outcome) -> Outcome:
+        """The outcome with its draft's line as the catalog on disk has it now."""
+        for entry in self.catalog:
+            if (entry.msgctxt, entry.msgid) == (outcome.draft.msgctxt, outcome.draft.msgid) \
+                    and not entry.obsolete:
+                return replace(outcome, draft=replace(outcome.draft, line=entry.linenum))
+        return outcome
 
     def stamp(self, reviewer: str) -> None:
         self.catalog.metadata["Last-Translator"] = reviewer
@@ -346,6 +359,7 @@ def review_workspace(project: Project, *, decide: Decide, reviewer: str, force: 
     report = ReviewReport()
     for catalog in _catalogs(project, languages, articles):
         dirty = False
+        first = len(report.outcomes)
         for key in catalog.pending():
             draft: Draft | None = catalog.current(key)
             while draft is not None and not report.quit:
@@ -368,6 +382,7 @@ def review_workspace(project: Project, *, decide: Decide, reviewer: str, force: 
                 break
         if dirty:
             _save(catalog, report)
+        report.outcomes[first:] = [catalog.relocate(o) for o in report.outcomes[first:]]
         if report.quit:
             break
     return report

@@ -30,13 +30,16 @@ class SyncReport:
 
     @property
     def exit_code(self) -> int:
+        if any(step.errors for step in self.steps.values()):
+            return 1
         return 2 if self.engine_error is not None else 0
 
     @property
     def complete(self) -> bool:
         """Nothing left that a rerun could do better (no engine failure, no failed draft)."""
         failures = self.translation.failures if self.translation is not None else []
-        return self.engine_error is None and not failures
+        errors = any(step.errors for step in self.steps.values())
+        return self.engine_error is None and not failures and not errors
 
     def to_json(self) -> str:
         """What a rerun with nothing changed reports: every file unchanged, the same notes."""

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run (CI included): a failure is reproducible,
+# never a coin toss. Set HYPOTHESIS_PROFILE=explore to draw fresh examples while developing.
+settings.register_profile("repeatable", derandomize=True, database=None, deadline=None)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 REPO = Path(__file__).resolve().parent.parent
 WORKSPACE_PARTS = ("pyproject.toml", "source", "locales", "glossary.yml")
@@ -36,7 +44,7 @@ def gettext_tool(name: str) -> str:
 
 def msgcat(path: Path) -> bytes:
     """What GNU msgcat writes for a PO file (its canonical layout); fails on a rejected file."""
-    done = subprocess.run([gettext_tool("msgcat"), str(path)], capture_output=True)
+    done = subprocess.run([gettext_tool("msgcat"), str(path)], capture_output=True, check=False)
     assert done.returncode == 0, f"msgcat rejected {path}: {done.stderr.decode()}"
     return done.stdout
 
@@ -44,5 +52,5 @@ def msgcat(path: Path) -> bytes:
 def msgfmt_check(path: Path) -> None:
     """Assert that ``msgfmt -c`` accepts a PO or POT file."""
     done = subprocess.run([gettext_tool("msgfmt"), "-c", "-o", "/dev/null", str(path)],
-                          capture_output=True)
+                          capture_output=True, check=False)
     assert done.returncode == 0, f"msgfmt -c rejected {path}: {done.stderr.decode()}"

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import polib
+from conftest import msgcat, msgfmt_check
 from typer.testing import CliRunner
 
-from conftest import msgcat, msgfmt_check
 from l10n.cli import app
 
 runner = CliRunner()

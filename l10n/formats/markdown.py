@@ -1,21 +1,29 @@
 """Markdown articles: CommonMark with GFM tables, and YAML front matter.
 
-One traversal (``_blocks``) finds every translatable block with the exact span of source text it
+One traversal (``_parse``) finds every translatable block with the exact span of source text it
 covers; ``extract`` reads the spans' msgids and ``render`` splices translations into them. Nothing
 is ever re-rendered: every byte outside a translated span is the source's own byte, so rendering
 with no translations gives the source back unchanged.
+
+The block positions come from markdown-it-py itself: its paragraph, heading and table rules are
+wrapped to note, for each line, where the content starts once container markers (``>``, list
+markers, indentation) are consumed. A msgid is one line: wrapped lines are joined with a space (no
+space between two Chinese or Japanese characters), and a hard line break is kept as ``\n`` (after
+the backslash when the source wrote one). A translation is written so that it cannot change the
+block structure: risky continuation lines are indented, a risky first character is escaped.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate
 
 import yaml
 from markdown_it import MarkdownIt, rules_block
 from markdown_it.helpers import parseLinkLabel
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
@@ -50,9 +58,12 @@ def _block_parser() -> MarkdownIt:
     return md
 
 
-def _recording(rule: Callable[..., bool]) -> Callable[..., bool]:
+_BlockRule = Callable[[StateBlock, int, int, bool], bool]
+
+
+def _recording(rule: _BlockRule) -> _BlockRule:
     """Wrap a block rule so its open token carries, per source line, the content's columns."""
-    def recorded(state, start: int, end: int, silent: bool) -> bool:  # type: ignore[no-untyped-def]
+    def recorded(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         first = len(state.tokens)
         if not rule(state, start, end, silent):
             return False
@@ -80,8 +91,10 @@ class _Block:
     end: int
     shape: str  # flow | atx | cell | alt | yaml
     prefix: str = ""  # flow: what precedes each continuation line (containers, indentation)
-    tail: str = ""  # flow: a setext underline; atx: "#" when the heading has a closing sequence;
-    # cell: "first" when the cell opens its line; yaml: line breaks that end a block scalar
+    underline: str = ""  # flow: the underline of a setext heading
+    closed: bool = False  # atx: the heading has a closing sequence of #s
+    opens_line: bool = False  # flow, cell: the translation starts where a block could
+    trailer: str = ""  # yaml: the line breaks that end a block scalar's span
 
 
 @dataclass(frozen=True)
@@ -119,7 +132,7 @@ def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
         if replacement is not None:
             edits.append((block.start, block.end, replacement))
     if options.language and document.front_matter is not None:
-        edits.extend(_language_edit(document.front_matter, text, options.language))
+        edits.extend(_language_edit(document.front_matter, options.language))
     edits.sort()
     out, position = [], 0
     for start, end, replacement in edits:
@@ -133,7 +146,9 @@ def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
 def declared_language(text: str, path: str) -> str | None:
     """The front matter's ``lang:`` value; SourceError(path, line) on malformed front matter."""
     value = _lang_value(_front_matter(text, path))
-    return value.value.strip() or None if value is not None else None
+    if value is None:
+        return None
+    return value.value.strip() or None
 
 
 def language_line(text: str) -> int | None:
@@ -158,20 +173,20 @@ def _front_matter(text: str, path: str | None) -> _FrontMatter | None:
     """YAML between a first line ``---`` and the next ``---``/``...`` line, if it is a mapping."""
     if not text.startswith("---"):
         return None
-    lines = text.splitlines(keepends=True) if "\r" in text else text.split("\n")
-    if lines[0].rstrip(" \t\r\n") != "---":
+    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text)), len(text)]
+    lines = [text[a:b].rstrip("\r\n") for a, b in itertools.pairwise(starts)]
+    if lines[0].rstrip(" \t") != "---":
         return None
-    close = next((i for i in range(1, len(lines)) if lines[i].rstrip(" \t\r\n") in ("---", "...")),
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip(" \t") in ("---", "...")),
                  None)
     if close is None:
         return None
     meaningful = [ln for ln in lines[1:close] if ln.strip() and not ln.lstrip().startswith("#")]
     if meaningful and not _YAML_KEY.match(meaningful[0]):
         return None  # e.g. a thematic break followed by a setext heading
-    offset = len(lines[0]) + (0 if "\r" in text else 1)
-    end = sum(len(ln) + (0 if "\r" in text else 1) for ln in lines[:close])
+    offset, end = starts[1], starts[close]
     try:
-        node = yaml.compose(text[offset:end], Loader=yaml.SafeLoader)
+        node = _compose(text[offset:end])
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = 2 + mark.line if mark is not None else 1
@@ -201,8 +216,20 @@ def _front_matter_blocks(fm: _FrontMatter, text: str, options: FormatOptions) ->
         if _translatable(msgid):
             body = source.rstrip()
             yield _Block(msgid, fm.first_line + key.start_mark.line, f"front matter: {key.value}",
-                         start, end, "yaml", tail=source[len(body):] if value.style in ("|", ">")
-                         else "")
+                         start, end, "yaml",
+                         trailer=source[len(body):] if value.style in ("|", ">") else "")
+
+
+def _compose(yaml_text: str) -> yaml.Node | None:
+    """libyaml's fast composer (same nodes and marks); on an error, the pure-Python one, whose
+    messages do not depend on the libyaml version."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(yaml_text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(yaml_text, Loader=yaml.SafeLoader)
 
 
 def _lang_value(fm: _FrontMatter | None) -> yaml.ScalarNode | None:
@@ -214,12 +241,13 @@ def _lang_value(fm: _FrontMatter | None) -> yaml.ScalarNode | None:
     return None
 
 
-def _language_edit(fm: _FrontMatter, text: str, language: str) -> list[tuple[int, int, str]]:
+def _language_edit(fm: _FrontMatter, language: str) -> list[tuple[int, int, str]]:
     value = _lang_value(fm)
     if value is None or value.value == language or value.style in ("|", ">"):
         return []
     start, end = fm.offset + value.start_mark.index, fm.offset + value.end_mark.index
-    if re.fullmatch(r"[A-Za-z0-9_-]+", language) and value.style in (None, "'", '"'):
+    # A plain scalar's style is None from PyYAML and "" from libyaml.
+    if re.fullmatch(r"[A-Za-z0-9_-]+", language) and value.style in (None, "", "'", '"'):
         quote = value.style or ""
         return [(start, end, f"{quote}{language}{quote}")]
     return [(start, end, _yaml_quoted(language))]
@@ -257,7 +285,7 @@ def _parse(text: str, path: str | None, options: FormatOptions) -> _Document:
     if fm is not None:
         lines[:fm.body_line] = [""] * fm.body_line  # keep line numbers; hide the YAML
         body = "\n".join(lines)
-    starts = [0, *accumulate(len(line) + 1 for line in lines)]
+    starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
     original = starts if body is text else [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
     env: dict[str, object] = {"line_starts": starts}
     tokens = _BLOCKS.parse(body, env)
@@ -314,12 +342,11 @@ def _flow(columns: list[tuple[int, int, int]], lines: list[str], original: list[
             text = text.rstrip(" \t")
             joint = "" if _cjk(text[-1:]) and _cjk(following[:1]) else " "
             pieces.append(text + joint)
-    msgid = "".join(pieces)
+    msgid = "".join(pieces).strip(_TRIM)  # a first line of Unicode spaces only leaves one
     if not _translatable(msgid):
         return
     end_line, _, end_column = columns[-1]
     end_column = len(lines[end_line][:end_column].rstrip(_TRIM))
-    prefix = lines[first_line][:first_start]
     start = original[first_line] + first_start
     end = original[end_line] + end_column
     if not underline and msgid.startswith("!["):
@@ -329,8 +356,11 @@ def _flow(columns: list[tuple[int, int, int]], lines: list[str], original: list[
             if alt.msgid:
                 yield alt
             return
-    continuation = "".join(ch if ch in " \t>" else " " for ch in prefix)
-    yield _Block(msgid, first_line + 1, kind, start, end, "flow", continuation, underline)
+    container = lines[first_line][:columns[0][1]]
+    continuation = "".join(ch if ch in " \t>" else " " for ch in container)
+    # After a skipped Unicode space the translation does not start a line: nothing to check.
+    yield _Block(msgid, first_line + 1, kind, start, end, "flow", continuation, underline,
+                 opens_line=first_start == columns[0][1])
 
 
 def _image_alt(msgid: str, start: int, first: str, line: int, env: dict[str, object]
@@ -368,9 +398,9 @@ def _atx(column: tuple[int, int, int], lines: list[str], original: list[int], ki
     if not _translatable(msgid):
         return
     first = position + content.index(msgid)
-    closed = "#" if stop < len(text[:end].rstrip(" \t")) else ""
+    closed = stop < len(text[:end].rstrip(" \t"))
     yield _Block(msgid, line + 1, kind, original[line] + first,
-                 original[line] + first + len(msgid), "atx", tail=closed)
+                 original[line] + first + len(msgid), "atx", closed=closed)
 
 
 def _table(columns: list[tuple[int, int, int]], lines: list[str], original: list[int]
@@ -405,9 +435,8 @@ def _table(columns: list[tuple[int, int, int]], lines: list[str], original: list
             if not _translatable(msgid):
                 continue
             a += len(cell) - len(cell.lstrip(_TRIM))
-            opens_line = "first" if a == start else ""
             yield _Block(msgid, line + 1, "table cell", original[line] + a,
-                         original[line] + a + len(msgid), "cell", tail=opens_line)
+                         original[line] + a + len(msgid), "cell", opens_line=a == start)
 
 
 # --------------------------------------------------------------------------------------------
@@ -415,17 +444,22 @@ def _table(columns: list[tuple[int, int, int]], lines: list[str], original: list
 
 
 def _write_flow(block: _Block, translation: str) -> str | None:
-    parts = [part.strip(_TRIM) for part in translation.split("\n")]
-    parts = [part for part in parts if part]
+    # Inside, only spaces and tabs around a line are markup (as on extraction); at both ends,
+    # all that CommonMark trims.
+    text = "\n".join(part.strip(" \t") for part in translation.split("\n")).strip(_TRIM)
+    parts = [part.strip(" \t") for part in text.split("\n") if part.strip(" \t")]
     if not parts:
         return None
     # Indented 4 columns past the container, a line continues the paragraph whatever it says
     # (after a bare ">" one more: the first space belongs to the marker).
+    if block.underline:
+        # The line above a "---" underline must not become a table's header row.
+        parts = [_escape_pipes(part) for part in parts]
     indent = "     " if block.prefix.endswith(">") else "    "
     parts[1:] = [indent + part if _OPENS_BLOCK.match(part) else part for part in parts[1:]]
-    if _MAY_OPEN_BLOCK.match(parts[0]):
-        expected = "heading_open" if block.tail else "paragraph_open"
-        probe = "\n".join(parts) + ("\n" + block.tail if block.tail else "")
+    if block.opens_line and _MAY_OPEN_BLOCK.match(parts[0]):
+        expected = "heading_open" if block.underline else "paragraph_open"
+        probe = "\n".join(parts) + ("\n" + block.underline if block.underline else "")
         if _block_types(probe) != [expected, "inline", expected.replace("open", "close")]:
             parts[0] = _escape_first(parts[0])
     out = []
@@ -436,9 +470,27 @@ def _write_flow(block: _Block, translation: str) -> str | None:
     return "".join(out)
 
 
+_CODE_SPAN = re.compile(r"(`+)[\s\S]*?(?<!`)\1(?!`)")
+
+
+_ANY_PIPE = re.compile(r"\\?\|")
+
+
+def _escape_pipes(text: str) -> str:
+    """Write every ``|`` outside code spans as ``&#124;``: the table rule takes any pipe, even a
+    backslash-escaped one, in the line above a delimiter row for a header row."""
+    out, last = [], 0
+    for span in _CODE_SPAN.finditer(text):
+        out.append(_ANY_PIPE.sub("&#124;", text[last:span.start()]))
+        out.append(span.group(0))
+        last = span.end()
+    out.append(_ANY_PIPE.sub("&#124;", text[last:]))
+    return "".join(out)
+
+
 def _write_atx(block: _Block, translation: str) -> str | None:
     text = _one_line(translation)
-    if text and not block.tail and text.endswith("#"):
+    if text and not block.closed and text.endswith("#"):
         run = len(text.rstrip("#"))
         if run == 0 or text[run - 1] in " \t":
             text = text[:run] + "\\" + text[run:]
@@ -451,7 +503,7 @@ def _write_cell(block: _Block, translation: str) -> str | None:
         return None
     if text.endswith("\\"):
         text += " "  # a trailing backslash would escape the next pipe
-    if block.tail and _MAY_OPEN_BLOCK.match(text) \
+    if block.opens_line and _MAY_OPEN_BLOCK.match(text) \
             and _block_types(text) != ["paragraph_open", "inline", "paragraph_close"]:
         text = _escape_first(text)
     return text
@@ -473,7 +525,7 @@ def _write_alt(block: _Block, translation: str) -> str | None:
 
 def _write_yaml(block: _Block, translation: str) -> str | None:
     text = translation.strip()
-    return _yaml_quoted(text) + block.tail if text else None
+    return _yaml_quoted(text) + block.trailer if text else None
 
 
 _WRITERS: dict[str, Callable[[_Block, str], str | None]] = {
@@ -500,7 +552,7 @@ def _one_line(text: str) -> str:
 
 def _block_types(text: str) -> list[str]:
     """The block token types markdown-it makes of ``text`` alone."""
-    starts = [0, *accumulate(len(line) + 1 for line in text.split("\n"))]
+    starts = [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n"))]
     return [token.type for token in _BLOCKS.parse(text, {"line_starts": starts})]
 
 

@@ -1,0 +1,523 @@
+"""`l10n review`: pending drafts, bulk approval, the interactive reviewer, and the whole loop."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import polib
+import pytest
+from conftest import msgcat, msgfmt_check
+from typer.testing import CliRunner
+
+from l10n.cli import ReviewPrompt, app
+from l10n.errors import CatalogError
+from l10n.pofile import read_catalog, write_catalog
+from l10n.project import Project
+from l10n.review import (
+    APPROVE,
+    QUIT,
+    REJECT,
+    SKIP,
+    Decision,
+    Draft,
+    approve,
+    edit,
+    pending_drafts,
+    reject,
+    review_workspace,
+    word_diff,
+)
+
+runner = CliRunner()
+
+PYPROJECT = """\
+[tool.l10n]
+source_language = "en"
+languages = ["en", "zh"]
+"""
+
+GLOSSARY = """\
+terms:
+  - en: Tian Yuandong
+    zh: 田渊栋
+    forbidden:
+      zh: [田远东]
+  - en: FAIR
+    keep: true
+"""
+
+ARTICLE = """\
+# Tian Yuandong joins FAIR
+
+Tian Yuandong studies games.
+
+Read the [paper](https://example.com/paper).
+
+Torch used Lua 5.1 in 2002.
+"""
+
+TITLE = "Tian Yuandong joins FAIR"
+GAMES = "Tian Yuandong studies games."
+PAPER = "Read the [paper](https://example.com/paper)."
+TORCH = "Torch used Lua 5.1 in 2002."
+
+# One clean draft, one that breaks the glossary (critical), one clean, one that loses a number
+# (functional).
+DRAFTS = {
+    TITLE: "田渊栋加入 FAIR",
+    GAMES: "田远东研究游戏。",
+    PAPER: "阅读[论文](https://example.com/paper)。",
+    TORCH: "Torch 在 2002 年使用 Lua。",
+}
+REVIEWER = "Ann Lee <ann@example.org>"
+
+
+def run(root: Path, *args: str, code: int = 0, input: str | None = None,
+        env: dict[str, str | None] | None = None) -> str:
+    result = runner.invoke(app, ["--root", str(root), *args], input=input, env=env)
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def make_workspace(tmp_path: Path, drafts: dict[str, str] | None = None) -> Path:
+    """A workspace with source/x.md, its template and zh catalog, and machine drafts in it."""
+    root = tmp_path / "site"
+    (root / "source").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    (root / "glossary.yml").write_text(GLOSSARY, encoding="utf-8")
+    (root / "source" / "x.md").write_text(ARTICLE, encoding="utf-8")
+    run(root, "extract")
+    run(root, "update")
+    write_drafts(root, DRAFTS if drafts is None else drafts)
+    return root
+
+
+def po_path(root: Path) -> Path:
+    return root / "locales" / "zh" / "x.po"
+
+
+def write_drafts(root: Path, drafts: dict[str, str], note: str = "machine translation: google"
+                 ) -> None:
+    """What `l10n translate` leaves: fuzzy entries with a note saying where they came from."""
+    catalog = read_catalog(po_path(root))
+    for entry in catalog:
+        if entry.msgid in drafts:
+            entry.msgstr = drafts[entry.msgid]
+            entry.flags = ["fuzzy"]
+            entry.comment = f"{entry.comment}\n{note}"
+    write_catalog(catalog, po_path(root))
+
+
+def entries(root: Path) -> dict[str, polib.POEntry]:
+    return {e.msgid: e for e in polib.pofile(str(po_path(root))) if not e.obsolete}
+
+
+def state(root: Path) -> dict[str, str]:
+    """Each entry as a reviewer sees it: approved, draft or untranslated."""
+    return {msgid: ("draft" if "fuzzy" in e.flags else "approved") if e.msgstr else "untranslated"
+            for msgid, e in entries(root).items()}
+
+
+def header(root: Path) -> dict[str, str]:
+    return polib.pofile(str(po_path(root))).metadata
+
+
+def assert_canonical(path: Path) -> None:
+    msgfmt_check(path)
+    assert msgcat(path) == path.read_bytes()
+
+
+def line_of(root: Path, msgid: str) -> int:
+    """The line of the entry's ``msgid`` keyword in the PO file (what `l10n check` reports)."""
+    lines = po_path(root).read_text(encoding="utf-8").split("\n")
+    return lines.index(f'msgid "{msgid}"') + 1
+
+
+# -- listing -------------------------------------------------------------------------------------
+
+def test_list_prints_one_line_per_draft_with_file_and_line(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    output = run(root, "review", "--list")
+    assert output.splitlines() == [
+        f"locales/zh/x.po:{line_of(root, TITLE)}: Tian Yuandong joins FAIR → 田渊栋加入 FAIR",
+        f"locales/zh/x.po:{line_of(root, GAMES)}: Tian Yuandong studies games. → 田远东研究游戏。",
+        (f"locales/zh/x.po:{line_of(root, PAPER)}: Read the [paper](https://example.com/pa… "
+        "→ 阅读[论文](https://example.com/paper)。"),
+        (f"locales/zh/x.po:{line_of(root, TORCH)}: Torch used Lua 5.1 in 2002. "
+        "→ Torch 在 2002 年使用 Lua。"),
+    ]
+    assert line_of(root, TITLE) == 22
+    # An article by slug or by source path, a language: the same drafts.
+    assert run(root, "review", "x", "--list") == output
+    assert run(root, "review", "source/x.md", "--lang", "zh", "--list") == output
+    assert run(root, "review", "--lang", "en", "--list") == ""
+    # Listing writes nothing.
+    assert state(root) == dict.fromkeys(DRAFTS, "draft")
+
+
+def test_unknown_article_is_one_error_line(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    output = run(root, "review", "nope", "--list", code=1)
+    assert output == ("error: source: no article 'nope' (name a slug such as x or a file under "
+                      "the source folder)\n")
+
+
+def test_json_gives_origin_glossary_hints_and_findings(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    drafts = json.loads(run(root, "review", "--json"))
+    assert [d["msgid"] for d in drafts] == list(DRAFTS)
+    first, games = drafts[0], drafts[1]
+    assert first == {
+        "path": "locales/zh/x.po", "line": 22, "language": "zh", "article": "x",
+        "msgctxt": None, "msgid": TITLE, "msgstr": "田渊栋加入 FAIR",
+        "origin": ["machine translation: google"],
+        "glossary": ["Tian Yuandong → 田渊栋", "FAIR → FAIR (keep)"],
+        "previous_msgid": None, "findings": [],
+    }
+    assert games["findings"] == [
+        {"check": "glossary", "severity": "critical",
+         "message": '"Tian Yuandong" must be 田渊栋'},
+        {"check": "glossary", "severity": "critical",
+         "message": '"Tian Yuandong" must not be 田远东; use 田渊栋'},
+    ]
+    assert drafts[3]["findings"][0]["severity"] == "functional"
+
+
+def test_obsolete_and_untranslated_entries_are_not_pending(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, {TITLE: DRAFTS[TITLE], TORCH: DRAFTS[TORCH]})
+    source = root / "source" / "x.md"
+    source.write_text(ARTICLE.replace(f"\n{TORCH}\n", ""), encoding="utf-8")
+    run(root, "extract")
+    run(root, "update")
+    assert f'#~ msgid "{TORCH}"' in po_path(root).read_text(encoding="utf-8")
+    assert [d.msgid for d in pending_drafts(Project.load(root))] == [TITLE]
+
+
+# -- bulk ----------------------------------------------------------------------------------------
+
+def test_approve_clean_approves_clean_drafts_and_leaves_the_others(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    before = header(root)["PO-Revision-Date"]
+    output = run(root, "review", "--approve-clean", "--reviewer", REVIEWER)
+    games, torch = line_of(root, GAMES), line_of(root, TORCH)   # lines in the file as written
+    assert output.splitlines() == [
+        (f'locales/zh/x.po:{games}: left as a draft: critical: glossary: "Tian Yuandong" must be '
+        "田渊栋"),
+        (f'locales/zh/x.po:{games}: left as a draft: critical: glossary: "Tian Yuandong" must not '
+        "be 田远东; use 田渊栋"),
+        f"locales/zh/x.po:{torch}: left as a draft: functional: numbers: number 5.1 missing",
+        "wrote locales/zh/x.po",
+        "review: 2 approved, 0 edited, 0 rejected, 2 skipped, 0 held back",
+    ]
+    assert state(root) == {TITLE: "approved", GAMES: "draft", PAPER: "approved", TORCH: "draft"}
+    assert entries(root)[TITLE].msgstr == "田渊栋加入 FAIR"
+    # Where the draft came from stays on record.
+    assert "machine translation: google" in entries(root)[TITLE].comment
+    assert header(root)["Last-Translator"] == REVIEWER
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d\+0000", header(root)["PO-Revision-Date"])
+    assert header(root)["PO-Revision-Date"] >= before
+    assert_canonical(po_path(root))
+    # Nothing clean is left: a second run changes nothing.
+    written = po_path(root).read_bytes()
+    output = run(root, "review", "--approve-clean", "--reviewer", "Someone Else")
+    assert output.endswith("review: 0 approved, 0 edited, 0 rejected, 2 skipped, 0 held back\n")
+    assert "wrote" not in output
+    assert po_path(root).read_bytes() == written
+
+
+def test_approve_all_holds_back_critical_drafts_without_force(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    output = run(root, "review", "--approve-all", "--reviewer", REVIEWER, code=1)
+    games = line_of(root, GAMES)
+    assert output.splitlines() == [
+        f'locales/zh/x.po:{games}: held back: critical: glossary: "Tian Yuandong" must be 田渊栋',
+        (f'locales/zh/x.po:{games}: held back: critical: glossary: "Tian Yuandong" must not be '
+        "田远东; use 田渊栋"),
+        "wrote locales/zh/x.po",
+        "review: 3 approved, 0 edited, 0 rejected, 0 skipped, 1 held back",
+    ]
+    assert state(root) == {TITLE: "approved", GAMES: "draft", PAPER: "approved",
+                           TORCH: "approved"}
+    assert_canonical(po_path(root))
+    output = run(root, "review", "--approve-all", "--force", "--reviewer", REVIEWER)
+    assert output.splitlines() == [
+        "wrote locales/zh/x.po",
+        "review: 1 approved, 0 edited, 0 rejected, 0 skipped, 0 held back",
+    ]
+    assert set(state(root).values()) == {"approved"}
+    assert_canonical(po_path(root))
+
+
+def test_bulk_options_exclude_each_other(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    output = run(root, "review", "--approve-all", "--list", code=2)
+    assert "choose one of --approve-all, --approve-clean, --list/--json" in output
+    assert state(root) == dict.fromkeys(DRAFTS, "draft")
+
+
+def test_approving_a_changed_paragraph_clears_the_previous_msgid(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "review", "--approve-all", "--force", "--reviewer", REVIEWER)
+    changed = "Torch used Lua 5.1 in early 2002."
+    source = root / "source" / "x.md"
+    source.write_text(ARTICLE.replace(TORCH, changed), encoding="utf-8")
+    run(root, "extract")
+    run(root, "update")
+    assert f'#| msgid "{TORCH}"' in po_path(root).read_text(encoding="utf-8")
+    output = run(root, "review", "--reviewer", REVIEWER, input="a\n")
+    assert "changed:  Torch used Lua 5.1 in {+early +}2002.\n" in output
+    assert "approved locales/zh/x.po:" in output
+    assert entries(root)[changed].previous_msgid is None
+    assert "#|" not in po_path(root).read_text(encoding="utf-8")
+    assert state(root)[changed] == "approved"
+    assert_canonical(po_path(root))
+
+
+# -- interactive -------------------------------------------------------------------------------
+
+def test_interactive_review_approves_skips_rejects_and_quits(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    output = run(root, "review", "--reviewer", REVIEWER, input="a\ns\nr\nq\n")
+    # The first draft, as the reviewer sees it.
+    assert ("── locales/zh/x.po:22 (zh)\n"
+            "source:   Tian Yuandong joins FAIR\n"
+            "draft:    田渊栋加入 FAIR\n"
+            "from:     machine translation: google\n"
+            "glossary: Tian Yuandong → 田渊栋\n"
+            "glossary: FAIR → FAIR (keep)\n") in output
+    assert ('check:    critical: glossary: "Tian Yuandong" must be 田渊栋\n') in output
+    assert output.endswith("review: 1 approved, 0 edited, 1 rejected, 1 skipped, 0 held back\n")
+    assert state(root) == {TITLE: "approved", GAMES: "draft", PAPER: "untranslated",
+                           TORCH: "draft"}
+    rejected = entries(root)[PAPER]
+    assert "fuzzy" not in rejected.flags
+    assert "machine translation" not in rejected.comment
+    assert header(root)["Last-Translator"] == REVIEWER
+    assert_canonical(po_path(root))
+
+
+def test_in_a_terminal_one_key_decides(tmp_path: Path) -> None:
+    """In a real (pseudo-)terminal each decision is a single key press, no Enter."""
+    root = make_workspace(tmp_path)
+    master, slave = pty.openpty()
+    command = [sys.executable, "-c", "from l10n.cli import main; main()", "--root", str(root),
+               "review", "--reviewer", REVIEWER]
+    process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, close_fds=True)
+    os.close(slave)
+    output = b""
+
+    def pump(seconds: float) -> None:
+        nonlocal output
+        if select.select([master], [], [], seconds)[0]:
+            try:
+                output += os.read(master, 4096)
+            except OSError:     # the other side closed
+                pass
+
+    try:
+        for count, key in enumerate([b"a", b"s", b"q"], 1):
+            # Press the key once the prompt is up and the terminal is in raw mode (entering raw
+            # mode flushes keys typed ahead).
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not (
+                    output.count(b"[q]uit? ") >= count
+                    and not termios.tcgetattr(master)[3] & termios.ICANON):
+                pump(0.05)
+            os.write(master, key)
+        assert process.wait(30) == 0
+        pump(0.5)
+    finally:
+        process.kill()
+        os.close(master)
+    text = output.decode("utf-8", "replace")
+    assert "approved locales/zh/x.po:22" in text
+    assert "review: 1 approved, 0 edited, 0 rejected, 1 skipped, 0 held back" in text
+    assert state(root) == {TITLE: "approved", GAMES: "draft", PAPER: "draft", TORCH: "draft"}
+
+
+def test_each_decision_is_on_disk_before_the_next_draft_is_shown(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    seen: list[dict[str, str]] = []
+    decisions = iter([APPROVE, SKIP, REJECT, APPROVE])
+
+    def decide(draft: Draft) -> Decision:
+        seen.append(state(root))
+        assert draft.line == line_of(root, draft.msgid)     # lines follow the saved file
+        return next(decisions)
+
+    report = review_workspace(Project.load(root), decide=decide, reviewer=REVIEWER)
+    assert seen == [
+        dict.fromkeys(DRAFTS, "draft"),
+        {TITLE: "approved", GAMES: "draft", PAPER: "draft", TORCH: "draft"},
+        {TITLE: "approved", GAMES: "draft", PAPER: "draft", TORCH: "draft"},
+        {TITLE: "approved", GAMES: "draft", PAPER: "untranslated", TORCH: "draft"},
+    ]
+    assert [o.result for o in report.outcomes] == ["approved", "skipped", "rejected", "approved"]
+    assert state(root)[TORCH] == "approved"
+
+
+def test_ctrl_c_keeps_every_decision_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    root = make_workspace(tmp_path)
+    keys = iter(["a", "r"])
+
+    def key(self: ReviewPrompt) -> str:
+        try:
+            return next(keys)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr(ReviewPrompt, "key", key)
+    output = run(root, "review", "--reviewer", REVIEWER, code=130)
+    assert output.endswith("interrupted: every file written so far is complete; rerun to "
+                           "resume\n")
+    assert state(root) == {TITLE: "approved", GAMES: "untranslated", PAPER: "draft",
+                           TORCH: "draft"}
+    assert_canonical(po_path(root))
+
+
+def test_end_of_input_quits_and_keeps_what_was_decided(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    output = run(root, "review", "--reviewer", REVIEWER, input="a\n")
+    assert output.endswith("review: 1 approved, 0 edited, 0 rejected, 0 skipped, 0 held back\n")
+    assert state(root)[TITLE] == "approved"
+
+
+def test_approving_a_critical_draft_asks_again(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    output = run(root, "review", "--reviewer", REVIEWER, input="s\na\ns\nq\n")
+    assert "a critical finding blocks approval: edit the draft, or rerun with --force" in output
+    assert state(root)[GAMES] == "draft"
+    run(root, "review", "--reviewer", REVIEWER, "--force", input="s\na\nq\n")
+    assert state(root)[GAMES] == "approved"
+
+
+def editor_script(tmp_path: Path, text: str) -> str:
+    """An $EDITOR that replaces the file it is given with ``text`` and a newline."""
+    script = tmp_path / "editor.py"
+    script.write_text(f"import sys\nopen(sys.argv[1], 'w', encoding='utf-8').write({text!r} "
+                      "+ '\\n')\n", encoding="utf-8")
+    return f"{sys.executable} {script}"
+
+
+def test_edit_opens_the_editor_on_the_draft_and_approves_the_result(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    editor = editor_script(tmp_path, "田渊栋研究游戏。")
+    shown = line_of(root, GAMES)
+    output = run(root, "review", "--reviewer", REVIEWER, input="s\ne\nq\n",
+                 env={"EDITOR": editor, "VISUAL": None})
+    assert f"edited locales/zh/x.po:{shown}" in output
+    fixed = entries(root)[GAMES]
+    assert fixed.msgstr == "田渊栋研究游戏。" and "fuzzy" not in fixed.flags
+    assert "machine translation" not in fixed.comment     # the reviewer's words now
+    assert state(root) == {TITLE: "draft", GAMES: "approved", PAPER: "draft", TORCH: "draft"}
+    assert_canonical(po_path(root))
+
+
+def test_an_edit_that_still_fails_a_critical_check_is_kept_as_the_draft(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    editor = editor_script(tmp_path, "田远东玩游戏。")
+    output = run(root, "review", "--reviewer", REVIEWER, input="s\ne\ns\nq\n",
+                 env={"EDITOR": editor, "VISUAL": None}, code=1)
+    assert 'held back: critical: glossary: "Tian Yuandong" must be 田渊栋' in output
+    # Offered again with the reviewer's text, then skipped.
+    assert "draft:    田远东玩游戏。\n" in output
+    assert entries(root)[GAMES].msgstr == "田远东玩游戏。"
+    assert state(root)[GAMES] == "draft"
+    assert_canonical(po_path(root))
+
+
+def test_edit_without_an_editor_prompts_inline(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "review", "--reviewer", REVIEWER, input="e\n田渊栋加入 FAIR 实验室\nq\n",
+        env={"EDITOR": None, "VISUAL": None})
+    assert entries(root)[TITLE].msgstr == "田渊栋加入 FAIR 实验室"
+    assert state(root)[TITLE] == "approved"
+
+
+# -- the reviewer's name ---------------------------------------------------------------------
+
+def test_reviewer_defaults_to_git_config_then_the_login_name(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    config = tmp_path / "gitconfig"
+    config.write_text("[user]\n\tname = Bo Chen\n\temail = bo@example.org\n", encoding="utf-8")
+    git_env: dict[str, str | None] = {"GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1"}
+    run(root, "review", input="a\nq\n", env=git_env)
+    assert header(root)["Last-Translator"] == "Bo Chen <bo@example.org>"
+    no_git: dict[str, str | None] = {"GIT_CONFIG_GLOBAL": str(tmp_path / "none"),
+                                     "GIT_CONFIG_NOSYSTEM": "1"}
+    run(root, "review", "--approve-clean", env=no_git)
+    assert header(root)["Last-Translator"] == getpass.getuser()
+
+
+# -- the library ------------------------------------------------------------------------------
+
+def test_single_draft_calls_save_the_catalog(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    project = Project.load(root)
+    title, games, paper, torch = pending_drafts(project)
+    assert games.critical and not games.clean and torch.clean is False and title.clean
+    assert approve(project, games, reviewer=REVIEWER).result == "held"
+    assert approve(project, title, reviewer=REVIEWER).result == "approved"
+    assert reject(project, paper, reviewer=REVIEWER).result == "rejected"
+    assert edit(project, torch, "Torch 在 2002 年使用 Lua 5.1。",
+                reviewer=REVIEWER).result == "edited"
+    assert state(root) == {TITLE: "approved", GAMES: "draft", PAPER: "untranslated",
+                           TORCH: "approved"}
+    assert [d.msgid for d in pending_drafts(project)] == [GAMES]
+    assert review_workspace(project, decide=lambda d: QUIT, reviewer=REVIEWER).quit
+    assert_canonical(po_path(root))
+
+
+def test_a_draft_changed_since_it_was_listed_is_not_approved_blind(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    project = Project.load(root)
+    title = pending_drafts(project)[0]
+    write_drafts(root, {TITLE: "田渊栋加入 Meta"}, note="translation memory: x.po")
+    with pytest.raises(CatalogError, match="changed since it was shown"):
+        approve(project, title, reviewer=REVIEWER)
+    assert state(root)[TITLE] == "draft"
+
+
+def test_word_diff_marks_removed_and_added_words() -> None:
+    assert word_diff("It ran on Lua.", "It ran on Lua and C.") == "It ran on Lua{+ and C+}."
+    assert word_diff("a big cat", "a small cat") == "a [-big-]{+small+} cat"
+
+
+# -- the whole loop ------------------------------------------------------------------------------
+
+def test_edit_sync_review_build(workspace: Path) -> None:
+    """An editor changes an article; sync drafts it; the reviewer approves what is clean; the
+    edition carries the approved translation and keeps the source where a draft was held."""
+    article = workspace / "source" / "soumith-chintala-leaves-pytorch.md"
+    changed = "He did not say where he is going next, and Meta did not comment."
+    text = article.read_text(encoding="utf-8")
+    assert "He did not say where he is going next.\n" in text
+    text = text.replace("He did not say where he is going next.", changed)
+    article.write_text(text + "\nTian Yuandong wrote about it on the same day.\n",
+                       encoding="utf-8")
+    output = run(workspace, "sync", "--engine", "pseudo")
+    assert "zh: 2 drafts to review — run `l10n review --lang zh`" in output
+    output = run(workspace, "review", "--lang", "zh", "--approve-clean", "--reviewer", REVIEWER)
+    # The changed paragraph keeps its old translation as a fuzzy suggestion, which lacks Meta.
+    assert 'left as a draft: critical: glossary: "Meta" must be Meta' in output
+    assert output.endswith("review: 1 approved, 0 edited, 0 rejected, 1 skipped, 0 held back\n")
+    run(workspace, "build")
+    edition = (workspace / "build" / "zh" / "soumith-chintala-leaves-pytorch.md").read_text(
+        encoding="utf-8")
+    assert "\n田渊栋 ŵŕööţéé ààƀööûûţ îîţ ööñ ţĥéé šààɱéé đààýý.\n" in edition
+    assert f"\n{changed}\n" in edition
+    po = workspace / "locales" / "zh" / "soumith-chintala-leaves-pytorch.po"
+    assert polib.pofile(str(po)).metadata["Last-Translator"] == REVIEWER
+    assert_canonical(po)
+    assert [d.msgid for d in pending_drafts(Project.load(workspace))] == [changed]

@@ -307,11 +307,13 @@ def test_interrupt_leaves_valid_files_and_rerun_resumes(tmp_path: Path) -> None:
                                 progress=interrupt)
         msgfmt_check(project.catalog_path("zh", "a"))
         assert assert_sound(project, "a") == 10
-        sent = len(server.texts)
         report = translate_workspace(project, engine_name="libre", engine_url=server.url)
         assert assert_sound(project, "a") == 30
         assert report.languages["zh"].from_engine + report.languages["zh"].from_cache == 20
-        assert len(server.texts) == sent == len(set(server.texts))
+        # Whatever was in flight at the interrupt was cached, not sent again: how much that was
+        # depends on timing, but no text ever reaches the server twice.
+        sent = "\n".join(server.texts)
+        assert all(sent.count(f"Line {n} about ") == 1 for n in range(30)), server.texts
 
 
 def test_pseudo_engine_keeps_markup_and_pins_names(tmp_path: Path) -> None:

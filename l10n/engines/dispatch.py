@@ -103,9 +103,11 @@ class Dispatcher:
                     self._ready.extend(answers)
 
     def close(self) -> None:
-        """Stop: no new request starts, waiting retries give up, queued work is dropped."""
+        """Stop: no new request starts, waiting retries give up, queued work is dropped. Requests
+        already on the wire are waited for (each is bounded by the timeout) so that their answers
+        reach the cache: a rerun after Ctrl-C never pays for them again."""
         self._stop.set()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     # -- sending ------------------------------------------------------------------------------
     def _flush(self) -> None:

@@ -80,10 +80,12 @@ def total(rows: Iterable[StatusRow]) -> StatusRow:
 def status_table(rows: Sequence[StatusRow]) -> Table:
     """The rows and their total as a rich table that fits in 80 columns."""
     total_row = total(rows)
-    table = Table(box=box.SIMPLE, pad_edge=False, show_edge=False, show_footer=True)
+    table = Table(box=box.SIMPLE, pad_edge=False, show_edge=False, show_footer=True,
+                  padding=(0, 1), collapse_padding=True)
     table.add_column("Article", footer="total", overflow="fold")
     table.add_column("Lang", no_wrap=True)
-    for name, value in zip(("Approved", "Drafts", "Untranslated", "Words", "%"),
+    # Short headers leave the slugs room to stay on one line in 80 columns.
+    for name, value in zip(("Approved", "Drafts", "Todo", "Words", "%"),
                            _cells(total_row)[2:], strict=True):
         table.add_column(name, footer=value, justify="right", no_wrap=True)
     for row in rows:

@@ -98,7 +98,7 @@ def test_status_table_fits_80_columns_with_a_total_line(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert all(len(line) <= 80 for line in lines)
     cells = [line.split() for line in lines if line.strip() and not line.startswith("─")]
-    assert cells[0] == ["Article", "Lang", "Approved", "Drafts", "Untranslated", "Words", "%"]
+    assert cells[0] == ["Article", "Lang", "Approved", "Drafts", "Todo", "Words", "%"]
     assert ["a", "zh", "1", "1", "1", "6", "33%"] in cells
     assert ["c", "en", "0", "0", "1", "2", "0%"] in cells
     assert cells[-1] == ["total", "1", "1", "13", "26", "7%"]

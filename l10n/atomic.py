@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -47,3 +48,36 @@ def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> bool
 def write_text_atomic(path: Path, text: str, *, durable: bool = True) -> bool:
     """UTF-8 text version of :func:`write_bytes_atomic`."""
     return write_bytes_atomic(path, text.encode("utf-8"), durable=durable)
+
+
+def write_texts_atomic(items: Sequence[tuple[Path, str]], *, durable: bool = True) -> None:
+    """Write many UTF-8 files, each atomically. With ``durable``, one ``os.sync()`` before the
+    renames replaces an fsync per file (a thousand fsyncs cost seconds); each file still goes
+    from old to new in one rename."""
+    if not durable or not hasattr(os, "sync"):
+        for path, text in items:
+            write_text_atomic(path, text, durable=durable)
+        return
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in items:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+            try:
+                os.chmod(tmp, path.stat().st_mode & 0o7777)
+            except FileNotFoundError:
+                os.chmod(tmp, 0o644)
+        os.sync()
+        while staged:
+            tmp, path = staged[0]
+            os.replace(tmp, path)
+            staged.pop(0)
+    finally:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass

@@ -9,12 +9,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import polib
 from babel.messages.plurals import get_plural
 from rapidfuzz import fuzz, process, utils
 
-from l10n.atomic import write_text_atomic
+from l10n.atomic import write_texts_atomic
 from l10n.errors import CatalogError
 from l10n.glossary import Glossary
 from l10n.parallel import ordered_map
@@ -294,6 +295,8 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
             else:
                 stale.append((UpdateJob(project, article, language, glossary), key, inputs))
     results = ordered_map(merged_text, [job for job, _, _ in stale])
+    fresh: list[tuple[Path, str]] = []      # new catalogs: nothing to lose yet
+    changed: list[tuple[Path, str]] = []    # catalogs that hold translators' work
     for (job, key, inputs), (text, current) in zip(stale, results):
         path = project.catalog_path(job.language, job.article.slug)
         if text == current:
@@ -302,10 +305,12 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
             report.written.append(project.relative(path))
             continue
         else:
-            # A catalog that held translators' work is flushed to disk before the rename.
-            write_text_atomic(path, text, durable=current is not None)
+            (fresh if current is None else changed).append((path, text))
             report.written.append(project.relative(path))
         state.record(key, digest(inputs, digest(text)))
+    write_texts_atomic(fresh, durable=False)
+    # Translators' work reaches the disk before any of those files is replaced.
+    write_texts_atomic(changed, durable=True)
     if not check:
         state.save()
     return report

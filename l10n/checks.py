@@ -177,6 +177,10 @@ class Pair:
     def target(self) -> Inline:
         return parse(self.msgstr, self.context.format_name)
 
+    @cached_property
+    def same_markup(self) -> bool:
+        return self.context.format_name == "markdown" and _same_markup(self.msgid, self.msgstr)
+
 
 # The raw material of links, images, code spans, autolinks and inline HTML in Markdown: escapes,
 # code spans, <…>, brackets and link destinations or labels.
@@ -240,8 +244,7 @@ def run_checks(msgid: str, msgstr: str, context: CheckContext, *,
     if not msgstr or not msgid:
         return []
     pair = Pair(msgid, msgstr, context)
-    skip = (_MARKUP_CHECKS if context.format_name == "markdown" and _same_markup(msgid, msgstr)
-            else frozenset())
+    skip = _MARKUP_CHECKS if pair.same_markup else frozenset()
     findings = [Finding(c.name, c.severity, message)
                 for c in CHECKS if c.severity in severities and c.name not in skip
                 and context.format_name in c.formats and c.applies(context)
@@ -368,6 +371,9 @@ def placeholders(pair: Pair) -> Iterator[str]:
     """Template variables ({{ x }}, {name}, %s, ${x}) pass through untouched."""
     if not any(mark in pair.msgid or mark in pair.msgstr for mark in "{%$"):
         return iter(())
+    if pair.same_markup and (Counter(_PLACEHOLDER.findall(pair.msgid))
+                             == Counter(_PLACEHOLDER.findall(pair.msgstr))):
+        return iter(())   # same code spans, same placeholders: the prose ones match too
     return _compare("placeholder", _PLACEHOLDER.findall(pair.source.prose),
                     _PLACEHOLDER.findall(pair.target.prose))
 

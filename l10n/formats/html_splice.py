@@ -1,0 +1,341 @@
+"""Writing translations back into an HTML document, two ways that must agree token for token.
+
+``splice`` edits the original text at source positions (found by a small tokenizer, cross-checked
+against lxml's tree), so every byte it does not translate is kept. ``apply`` makes the same changes
+to the lxml tree; ``shape`` lets ``html.render`` check that the spliced text parses to that tree,
+and ``serialize`` is the edition when it does not. They sit side by side so the agreement can be
+checked by reading.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+from l10n.formats.html_markup import placeholder_tokens
+from l10n.formats.html_nodes import VOID, WS, Attr, Item, Run, escape, is_element, opaque
+
+# Raw-text and RCDATA elements: no tags inside, up to the matching end tag.
+_RAW = frozenset(["script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title", "plaintext"])
+
+
+class Unpositioned(Exception):
+    """A block's position in the source text could not be established."""
+
+
+# --------------------------------------------------------------------------------------------
+# Translations applied to the tree (the reference the spliced text must parse to)
+
+
+def apply(tree: Any, changes: list[tuple[Item, str]], lang: str | None) -> None:
+    for item, translation in changes:
+        if isinstance(item, Attr):
+            item.element.set(item.name, _html.unescape(translation))
+        else:
+            _rebuild(item, translation)
+    if lang is not None:
+        root = tree.getroot()
+        root.set("lang", lang)
+        if root.get("xml:lang") is not None:
+            root.set("xml:lang", lang)
+
+
+def _append_text(parent: Any, last: Any, text: str) -> None:
+    if last is None:
+        parent.text = (parent.text or "") + text
+    else:
+        last.tail = (last.tail or "") + text
+
+
+def _edges(run: Run) -> tuple[str, str]:
+    lead = getattr(run.holder, run.lead_attr) or ""
+    last = (run.nodes[-1].tail if run.nodes else lead) or ""
+    lead_ws = lead[: len(lead) - len(lead.lstrip(WS))]
+    trail_ws = last[len(last.rstrip(WS)):]
+    return lead_ws, trail_ws
+
+
+def _rebuild(run: Run, translation: str) -> None:
+    lead_ws, trail_ws = _edges(run)
+    attr = run.lead_attr
+    if not run.nodes:
+        setattr(run.holder, attr, lead_ws + "".join(t for _, t in placeholder_tokens(translation)) + trail_ws)
+        return
+    index = run.container.index(run.nodes[0])
+    for node in run.nodes:
+        run.container.remove(node)
+    for node in run.names.values():
+        node.tail = None
+        if not opaque(node):
+            for child in list(node):
+                node.remove(child)
+            node.text = None
+    setattr(run.holder, attr, lead_ws)
+    top: list[Any] = []
+    stack: list[Any] = []
+    for kind, value in placeholder_tokens(translation):
+        level = stack[-1] if stack else None
+        if kind == "text":
+            if level is None:
+                if top:
+                    top[-1].tail = (top[-1].tail or "") + value
+                else:
+                    setattr(run.holder, attr, (getattr(run.holder, attr) or "") + value)
+            else:
+                _append_text(level, level[-1] if len(level) else None, value)
+            continue
+        if kind == "close":
+            stack.pop()
+            continue
+        node = run.names[value]
+        if level is None:
+            top.append(node)
+        else:
+            level.append(node)
+        if kind == "open":
+            stack.append(node)
+    if top:
+        top[-1].tail = (top[-1].tail or "") + trail_ws
+    for offset, node in enumerate(top):
+        run.container.insert(index + offset, node)
+
+
+def shape(tree: Any) -> list[tuple[Any, ...]]:
+    """Enough of a tree to compare two parses: every node's tag, attributes and texts."""
+    return [(node.tag if is_element(node) else type(node).__name__,
+             sorted(node.attrib.items()) if is_element(node) else node.text,
+             node.text or "", node.tail or "") for node in tree.getroot().iter()]
+
+
+def serialize(tree: Any, *, fragment: bool) -> str:
+    """lxml's HTML serialization: the whole document, or the body's content for a fragment."""
+    if not fragment:
+        return lxml.html.tostring(tree, encoding="unicode", method="html",
+                                  doctype=tree.docinfo.doctype or None)
+    out: list[str] = []
+    for part in tree.getroot():
+        out.append(escape(part.text or "") if part.tag == "body" else "")
+        out.extend(lxml.html.tostring(child, encoding="unicode", method="html")
+                   for child in part)
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Source positions and the splice
+
+
+_TOKEN = re.compile(
+    r"""<(?:
+        (?P<comment>!--(?:>|->|.*?--!?>)|\?[^>]*>|![^>]*>)
+      | /(?P<end>[A-Za-z][^\t\n\f\r />]*)[^>]*>
+      | (?P<start>[A-Za-z][^\t\n\f\r />]*)(?:[^>"']|"[^"]*"|'[^']*')*>
+    )""",
+    re.DOTALL | re.VERBOSE,
+)
+_NEXT = re.compile(r"<[A-Za-z/!?]")
+_ATTR = re.compile(
+    r"""([^\t\n\f\r />"'=][^\t\n\f\r />=]*)"""
+    r"""(?:[\t\n\f\r ]*=[\t\n\f\r ]*("[^"]*"|'[^']*'|[^\t\n\f\r >]+))?"""
+)
+
+
+@dataclass
+class _Tag:
+    name: str
+    start: int
+    end: int
+    close: tuple[int, int] | None = None
+
+
+@dataclass
+class _Positions:
+    """Where each element's start and end tags, and each comment, sit in the source text."""
+
+    text: str
+    tags: dict[Any, _Tag] = field(default_factory=dict)
+    comments: dict[Any, tuple[int, int]] = field(default_factory=dict)
+
+    def start_of(self, node: Any) -> int:
+        if not is_element(node):
+            return self._comment(node)[0]
+        return self.tag_of(node).start
+
+    def end_of(self, node: Any) -> int:
+        """The offset just past a node: its end tag, or where its content ends."""
+        if not is_element(node):
+            return self._comment(node)[1]
+        tag = self.tag_of(node)
+        if tag.close is not None:
+            return tag.close[1]
+        if node.tag in VOID:
+            return tag.end
+        after = self.end_of(node[-1]) if len(node) else tag.end
+        trailing = node[-1].tail if len(node) else node.text
+        return self.next_token(after) if trailing else after
+
+    def next_token(self, pos: int) -> int:
+        match = _NEXT.search(self.text, pos)
+        return match.start() if match else len(self.text)
+
+    def tag_of(self, node: Any) -> _Tag:
+        tag = self.tags.get(node)
+        if tag is None:
+            raise Unpositioned(node.tag)
+        return tag
+
+    def _comment(self, node: Any) -> tuple[int, int]:
+        span = self.comments.get(node)
+        if span is None:
+            raise Unpositioned("comment")
+        return span
+
+
+def _positions(text: str, tree: Any) -> _Positions:
+    found: list[_Tag] = []
+    comments: list[tuple[int, int]] = []
+    lines: list[int] = []
+    open_tags: list[_Tag] = []
+    pos, line = 0, 1
+    while True:
+        match = _TOKEN.search(text, pos)
+        if match is None:
+            break
+        line += text.count("\n", pos, match.end())
+        pos = match.end()
+        if match.group("comment") is not None:
+            if not match.group("comment").lower().startswith("!doctype"):
+                comments.append((match.start(), match.end()))
+            continue
+        end_name = match.group("end")
+        if end_name is not None:
+            end_name = end_name.lower()
+            for depth in range(len(open_tags) - 1, -1, -1):
+                if open_tags[depth].name == end_name:
+                    open_tags[depth].close = (match.start(), match.end())
+                    del open_tags[depth:]
+                    break
+            continue
+        tag = _Tag(match.group("start").lower(), match.start(), match.end())
+        found.append(tag)
+        lines.append(line)
+        if tag.name in _RAW:
+            close = re.compile(rf"</{tag.name}[\t\n\f\r />]", re.IGNORECASE).search(text, pos)
+            stop = close.start() if close else len(text)
+            line += text.count("\n", pos, stop)
+            pos = stop
+        if tag.name not in VOID:
+            open_tags.append(tag)
+    result = _Positions(text)
+    index = 0
+    for element in tree.getroot().iter(etree.Element):
+        for ahead in range(index, min(index + 4, len(found))):
+            if found[ahead].name == element.tag and lines[ahead] == element.sourceline:
+                result.tags[element] = found[ahead]
+                index = ahead + 1
+                break
+    root = tree.getroot()
+    nodes = [*reversed(list(root.itersiblings(etree.Comment, preceding=True))),
+             *root.iter(etree.Comment), *root.itersiblings(etree.Comment)]
+    if len(nodes) == len(comments):
+        result.comments = dict(zip(nodes, comments, strict=True))
+    return result
+
+
+def splice(text: str, tree: Any, changes: list[tuple[Item, str]], lang: str | None) -> str:
+    where = _positions(text, tree)
+    attr_edits: dict[Any, list[tuple[int, int, str]]] = {}
+    for item, translation in changes:
+        if isinstance(item, Attr):
+            attr_edits.setdefault(item.element, []).append(
+                _attr_edit(where, item.element, item.name, _html.unescape(translation)))
+    if lang is not None:
+        root = tree.getroot()
+        for key in ("lang", "xml:lang"):
+            if key == "lang" or root.get(key) is not None:
+                attr_edits.setdefault(root, []).append(_attr_edit(where, root, key, lang))
+    edits: list[tuple[int, int, str]] = []
+    for item, translation in changes:
+        if isinstance(item, Run):
+            edits.append(_run_edit(where, item, translation, attr_edits))
+    runs = sorted(edits)
+    for element_edits in attr_edits.values():
+        for edit in element_edits:
+            if not any(start <= edit[0] < end for start, end, _ in runs):
+                edits.append(edit)
+    out: list[str] = []
+    pos = 0
+    for start, end, replacement in sorted(edits):
+        if start < pos:
+            raise Unpositioned("overlapping edits")
+        out.append(text[pos:start])
+        out.append(replacement)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _attr_edit(where: _Positions, element: Any, name: str, value: str) -> tuple[int, int, str]:
+    tag = where.tag_of(element)
+    name_end = tag.start + 1 + len(tag.name)
+    quoted = '"' + _html.escape(value, quote=True).replace("&#x27;", "'") + '"'
+    for match in _ATTR.finditer(where.text, name_end, tag.end - 1):
+        if match.group(1).lower() == name:
+            if match.group(2) is None:
+                return match.end(1), match.end(1), "=" + quoted
+            start, end = match.span(2)
+            if match.group(2).startswith("'"):
+                return start, end, "'" + _html.escape(value, quote=True) + "'"
+            return start, end, quoted
+    return name_end, name_end, f" {name}={quoted}"
+
+
+def _start_text(where: _Positions, node: Any, attr_edits: dict[Any, list[tuple[int, int, str]]]
+                ) -> str:
+    tag = where.tag_of(node)
+    out, pos = [], tag.start
+    for start, end, replacement in sorted(attr_edits.get(node, [])):
+        out.append(where.text[pos:start])
+        out.append(replacement)
+        pos = end
+    out.append(where.text[pos:tag.end])
+    return "".join(out)
+
+
+def _run_edit(where: _Positions, run: Run, translation: str,
+              attr_edits: dict[Any, list[tuple[int, int, str]]]) -> tuple[int, int, str]:
+    text = where.text
+    left = where.tag_of(run.container).end if run.holder is run.container else where.end_of(
+        run.holder)
+    lead = getattr(run.holder, run.lead_attr) or ""
+    start = left
+    if lead:
+        while start < len(text) and text[start] in WS:
+            start += 1
+    last = (run.nodes[-1].tail if run.nodes else lead) or ""
+    after = where.end_of(run.nodes[-1]) if run.nodes else left
+    if run.container.tag == "title" and where.tag_of(run.container).close is not None:
+        stop = where.tag_of(run.container).close[0]  # type: ignore[index]
+    else:
+        stop = where.next_token(after) if last else after
+    while stop > max(after, start) and text[stop - 1] in WS:
+        stop -= 1
+    out: list[str] = []
+    for kind, value in placeholder_tokens(translation):
+        if kind == "text":
+            out.append(escape(value))
+            continue
+        node = run.names[value]
+        if kind == "close":
+            tag = where.tag_of(node)
+            out.append(text[tag.close[0]:tag.close[1]] if tag.close else f"</{node.tag}>")
+        elif is_element(node) and not opaque(node):
+            out.append(_start_text(where, node, attr_edits))
+        else:
+            out.append(text[where.start_of(node):where.end_of(node)])
+    return start, stop, "".join(out)
+

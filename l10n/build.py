@@ -20,7 +20,7 @@ from l10n.glossary import Glossary
 from l10n.parallel import ordered_map
 from l10n.pofile import read_catalog
 from l10n.project import Article, Project, same_language
-from l10n.report import StepReport
+from l10n.report import StepReport, remove_orphans
 from l10n.state import State, digest, file_digest
 
 # Bump when rendering changes, so cached fingerprints stop matching.
@@ -147,6 +147,13 @@ def build(project: Project, *, languages: Sequence[str] | None = None,
     glossary_print = file_digest(project.glossary_path)
     state = State(project.state_dir / "state.json")
     report = StepReport()
+    if languages is None:
+        # build/ is generated: an edition whose article is gone goes too.
+        report.removed = remove_orphans(
+            project.build_dir,
+            {project.edition_path(language, a) for a in articles
+             for language in project.settings.languages},
+            tuple(SUFFIXES), check=check, shown=project.relative)
     stale: list[tuple[Job, str, str]] = []
     for article in articles:
         for language in project.settings.languages:

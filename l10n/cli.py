@@ -108,13 +108,15 @@ def print_step(name: str, report: StepReport, *, check: bool = False) -> None:
     for note in report.notes:
         say(note)
     if check:
-        for path in report.written:
+        for path in report.written + report.removed:
             say(f"out of date: {path}")
-        if report.written:
+        if report.written or report.removed:
             raise typer.Exit(1)
         return
     for path in report.written:
         say(f"wrote {path}")
+    for path in report.removed:
+        say(f"removed {path} (its article is gone)")
     for error in report.errors:
         typer.echo(f"error: {error}", err=True)
     say(f"{name}: {len(report.written)} written, {report.unchanged} unchanged")

@@ -12,7 +12,7 @@ from l10n.formats import FormatOptions, format_for
 from l10n.parallel import ordered_map
 from l10n.pofile import format_catalog
 from l10n.project import Article, Project
-from l10n.report import StepReport
+from l10n.report import StepReport, remove_orphans
 from l10n.segment import Segment
 from l10n.state import State, digest, file_digest
 
@@ -58,8 +58,13 @@ def extract(project: Project, *, check: bool = False,
     """Write (or, with ``check``, list) every template that is out of date."""
     state = State(project.state_dir / "state.json")
     report = StepReport()
+    articles = project.articles() if articles is None else articles
+    # A template whose article is gone goes too (catalogs stay: they hold translators' work).
+    report.removed = remove_orphans(
+        project.locales_dir / "templates", {project.template_path(a.slug) for a in articles},
+        (".pot",), check=check, shown=project.relative)
     stale: list[tuple[Article, Path, str, str | None]] = []
-    for article in project.articles() if articles is None else articles:
+    for article in articles:
         path = project.template_path(article.slug)
         inputs = digest(EXTRACTOR_VERSION, article.text, article.language,
                         "\0".join(project.settings.front_matter_keys))

@@ -220,3 +220,21 @@ def test_languages_are_normalised_with_babel(tmp_path: Path) -> None:
     assert (root / "locales" / "zh_Hans" / "news" / "torch.po").exists()
     assert (root / "build" / "en_US" / "news" / "torch.md").read_text() == ARTICLE
     assert os.listdir(root / "locales") == sorted(os.listdir(root / "locales")) or True
+
+
+def test_generated_files_of_a_deleted_article_go_but_its_catalog_stays(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    (root / "source" / "other.md").write_text("# Other\n", encoding="utf-8")
+    run(root, "sync", "--no-mt")
+    approve_all(root / "locales" / "zh" / "other.po")
+    run(root, "sync", "--no-mt")
+    assert (root / "build" / "zh" / "other.md").exists()
+    (root / "source" / "other.md").unlink()
+    assert "out of date: locales/templates/other.pot" in run(root, "extract", "--check", code=1)
+    output = run(root, "sync", "--no-mt")
+    assert "removed locales/templates/other.pot (its article is gone)" in output
+    assert "removed build/zh/other.md (its article is gone)" in output
+    assert not (root / "build" / "en" / "other.md").exists()
+    assert (root / "locales" / "zh" / "other.po").exists()       # a translator's work is kept
+    assert (root / "build" / "zh" / "news" / "torch.md").exists() is False  # 0% approved
+    assert (root / "build" / "en" / "news" / "torch.md").exists()

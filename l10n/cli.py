@@ -262,7 +262,8 @@ def sync_command(
         if report.engine_error is not None:
             say(f"error: {report.engine_error}")
         for language, count in report.needs_review.items():
-            say(f"{language}: {count} drafts to review — run `l10n review --lang {language}`")
+            noun = "draft" if count == 1 else "drafts"
+            say(f"{language}: {count} {noun} to review — run `l10n review --lang {language}`")
         if report.exit_code:
             raise typer.Exit(report.exit_code)
 

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from l10n import checks
 from l10n.checks import CheckContext, Finding, has_critical, run_checks
+from l10n.checks import markup as markup_checks
 from l10n.cli import app
 from l10n.errors import SourceError
 from l10n.glossary import Glossary
@@ -112,7 +113,7 @@ def test_emphasis_counts_are_functional() -> None:
 
 
 def test_html_articles_compare_tags_and_attributes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(checks, "_html_markup_problems", lambda: None)
+    monkeypatch.setattr(markup_checks, "_html_markup_problems", lambda: None)
     context = zh(format_name="html")
     assert found('Read <a href="/a">this</a> &amp; <code>x &lt; 1</code>',
                  '读<a href="/b">这个</a>和 <code>x &lt; 1</code>', context) == [
@@ -125,7 +126,7 @@ def test_the_html_format_module_decides_for_html_articles(monkeypatch: pytest.Mo
     def markup_problems(msgid: str, msgstr: str) -> list[str]:
         return [f"<b> lost in {msgstr!r}"] if "<b>" in msgid and "<b>" not in msgstr else []
 
-    monkeypatch.setattr(checks, "_html_markup_problems", lambda: markup_problems)
+    monkeypatch.setattr(markup_checks, "_html_markup_problems", lambda: markup_problems)
     context = zh(format_name="html")
     assert found('A <b>bold</b> <a href="/a">link</a>', "一个粗体链接", context) == [
         "critical: markup: <b> lost in '一个粗体链接'"]

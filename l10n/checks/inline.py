@@ -1,0 +1,115 @@
+"""What a reader sees in a string: its prose and its markup, for Markdown and HTML articles."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+
+
+@dataclass(frozen=True)
+class Inline:
+    """One string taken apart: its prose and its markup."""
+
+    prose: str                 # the words: code spans and autolinks become a \x00 separator
+    display: str               # what a reader sees: code spans and autolinks included
+    links: tuple[str, ...] = ()
+    images: tuple[str, ...] = ()
+    code: tuple[str, ...] = ()
+    emphasis: tuple[str, ...] = ()   # "emphasis"/"strong", once per span
+    tags: tuple[str, ...] = ()       # "<span>", "</span>", ...
+
+
+_MD = MarkdownIt("commonmark").enable("table")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|"
+                  r"[^\s>]+))?)*)\s*/?>")
+_ATTR = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+SEPARATOR = "\x00"
+# Code in an HTML msgid: <code>…</code>, or the format's numbered placeholder <code2>…</code2>.
+_HTML_CODE = re.compile(r"<(code|kbd|samp|tt)(\d*)\b[^>]*>(.*?)</\1\2\s*>",
+                        re.DOTALL | re.IGNORECASE)
+
+
+def _tag_name(markup: str) -> str | None:
+    match = _TAG.fullmatch(markup.strip())
+    return f"<{match.group(1)}{match.group(2).lower()}>" if match else None
+
+
+def parse_markdown(text: str) -> Inline:
+    prose: list[str] = []
+    display: list[str] = []
+    links: list[str] = []
+    images: list[str] = []
+    code: list[str] = []
+    emphasis: list[str] = []
+    tags: list[str] = []
+    for block in _MD.parseInline(text):
+        in_autolink = False
+        for token in block.children or []:
+            if token.type == "link_open":
+                links.append(str(token.attrs.get("href", "")))
+                in_autolink = token.markup == "autolink"
+            elif token.type == "link_close":
+                in_autolink = False
+            elif token.type == "image":
+                images.append(str(token.attrs.get("src", "")))
+                prose.append(token.content)
+                display.append(token.content)
+            elif token.type == "code_inline":
+                code.append(token.content)
+                prose.append(SEPARATOR)
+                display.append(token.content)
+            elif token.type in ("em_open", "strong_open"):
+                emphasis.append("emphasis" if token.type == "em_open" else "strong")
+            elif token.type == "html_inline":
+                name = _tag_name(token.content)
+                if name is not None:
+                    tags.append(name)
+                    links.extend(_attribute_urls(token.content))
+            elif token.type in ("softbreak", "hardbreak"):
+                prose.append("\n")
+                display.append("\n")
+            elif token.type == "text":
+                prose.append(SEPARATOR if in_autolink else token.content)
+                display.append(token.content)
+    return Inline("".join(prose), "".join(display), tuple(links), tuple(images), tuple(code),
+                  tuple(emphasis), tuple(tags))
+
+
+def _attribute_urls(tag: str) -> list[str]:
+    return [next(g for g in m.groups()[1:] if g is not None) for m in _ATTR.finditer(tag)]
+
+
+def parse_html(text: str) -> Inline:
+    tags: list[str] = []
+    urls: list[str] = []
+    images: list[str] = []
+    for match in _TAG.finditer(text):
+        name = f"<{match.group(1)}{match.group(2).lower()}>"
+        tags.append(name)
+        (images if name == "<img>" else urls).extend(_attribute_urls(match.group(0)))
+    code = tuple(html.unescape(_TAG.sub("", m.group(3))) for m in _HTML_CODE.finditer(text))
+    without_code = _HTML_CODE.sub(SEPARATOR, text)
+    prose = html.unescape(_TAG.sub("", without_code))
+    display = html.unescape(_TAG.sub("", text))
+    return Inline(prose, display, tuple(urls), tuple(images), code, (), tuple(tags))
+
+
+_MARKDOWN_SPECIAL = re.compile(r"[`*_\[\]<>!&\\\n~]")
+
+
+@lru_cache(maxsize=8192)
+def parse(text: str, format_name: str) -> Inline:
+    if format_name == "html":
+        return parse_html(text)
+    if _MARKDOWN_SPECIAL.search(text) is None:
+        return Inline(text, text)   # plain words: no markup to find, skip the parser
+    return parse_markdown(text)
+
+
+def plain_text(text: str, format_name: str) -> str:
+    """The words a reader sees in a msgid, without markup (for counting and searching)."""
+    return parse(text, format_name).display

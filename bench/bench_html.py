@@ -1,6 +1,9 @@
-"""Bench: extract + build of 1,000 generated HTML news articles, ours against Translate Toolkit.
+"""Bench: extract + build of 1,000 HTML news articles, ours against Translate Toolkit.
 
-    .venv/bin/python bench/bench_html.py [--articles 1000] [--peers bench/.venv-peers]
+    .venv/bin/python bench/bench_html.py [--articles 1000] [--generator corpus|own]
+                                         [--peers bench/.venv-peers]
+
+By default the articles are the Markdown bench corpus (bench/corpus.py) rendered to HTML pages.
 
 Ours: ``l10n.formats.html.extract`` then ``render`` with the identity lookup (every msgstr equal to
 its msgid), and again with a pseudo-translation (every block replaced, so every splice is made and
@@ -12,6 +15,7 @@ msgstrs are empty, so po2html keeps the source text (its identity). Install the 
 from __future__ import annotations
 
 import argparse
+import html
 import logging
 import random
 import re
@@ -23,6 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 from l10n.formats import FormatOptions
 from l10n.formats import html as fmt
@@ -79,6 +84,23 @@ def article(rng: random.Random, number: int) -> str:
 """
 
 
+def corpus_article(number: int) -> str:
+    """Article ``number`` of the Markdown bench corpus (bench/corpus.py), rendered to an HTML page:
+    the same 1,000 articles as the Markdown bench, front-matter title and summary in the head."""
+    import yaml
+    from corpus import article as markdown_article
+    from markdown_it import MarkdownIt
+
+    text = markdown_article(number).text
+    _, front, body = text.split("---\n", 2)
+    meta = yaml.safe_load(front)
+    title, summary = (html.escape(str(meta[key])) for key in ("title", "summary"))
+    page = MarkdownIt("commonmark").enable("table").render(body)
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n'
+            f'  <title>{title}</title>\n  <meta name="description" content="{summary}">\n'
+            f"</head>\n<body>\n<article>\n{page}</article>\n</body>\n</html>\n")
+
+
 def pseudo(msgid: str) -> str:
     return "".join(p if p[:1] in "<&" else p.upper() for p in re.split(r"(<[^>]+>|&\w+;)", msgid))
 
@@ -120,10 +142,14 @@ class _Count(logging.Handler):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--generator", choices=["corpus", "own"], default="corpus",
+                        help="corpus: the Markdown bench corpus rendered to HTML (default); "
+                             "own: hand-shaped HTML pages with broken-ish markup")
     parser.add_argument("--peers", type=Path, default=REPO / "bench" / ".venv-peers")
     args = parser.parse_args()
     rng = random.Random(2024)
-    texts = [article(rng, i) for i in range(args.articles)]
+    texts = ([corpus_article(i) for i in range(args.articles)] if args.generator == "corpus"
+             else [article(rng, i) for i in range(args.articles)])
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "src"
         src.mkdir()

@@ -29,6 +29,8 @@ from l10n.state import State, digest, file_digest
 FUZZY_CUTOFF = 60.0
 # Extracted comments we write ourselves and keep across updates (where a draft came from).
 PROVENANCE_PREFIXES = ("machine translation:", "translation memory:", "copied:")
+# A reviewer rejected this entry's draft: no machine drafts it again; it waits for a human.
+REJECTED_PREFIX = "rejected:"
 GLOSSARY_PREFIX = "glossary:"
 
 Comments = Callable[[str], list[str]]
@@ -168,6 +170,15 @@ def _provenance(entry: polib.POEntry) -> list[str]:
     return [c for c in entry.comment.splitlines() if c.startswith(PROVENANCE_PREFIXES)]
 
 
+def _rejections(entry: polib.POEntry) -> list[str]:
+    return [c for c in entry.comment.splitlines() if c.startswith(REJECTED_PREFIX)]
+
+
+def was_rejected(entry: polib.POEntry) -> bool:
+    """True when a reviewer rejected this entry's draft (and nobody has translated it since)."""
+    return not entry.msgstr and bool(_rejections(entry))
+
+
 def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, language: str,
                    comments: Comments | None = None, date: str | None = None) -> polib.POFile:
     """Merge a template into a catalog the way msgmerge does; the result is a new POFile.
@@ -203,7 +214,7 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
                 entry.flags.insert(0, "fuzzy")
                 entry.previous_msgid = match.previous_msgid
                 entry.previous_msgctxt = match.previous_msgctxt
-            provenance = _provenance(match) if match.msgstr else []
+            provenance = _provenance(match) if match.msgstr else _rejections(match)
         elif choices:
             found = process.extractOne(tentry.msgid, choices, scorer=fuzz.ratio,
                                        processor=utils.default_process, score_cutoff=FUZZY_CUTOFF)

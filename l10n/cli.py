@@ -216,6 +216,9 @@ def print_translation(report: TranslateReport) -> None:
             say(f"{language}: {r.drafts} drafts ({r.from_memory} memory, {r.from_cache} cache, "
                 f"{r.from_engine} {r.engine}, {r.copied} copied), {len(r.failed)} failed; "
                 f"{r.requests} requests, {r.chars_sent} characters sent")
+            if r.left_for_review:
+                say(f"{language}: {r.left_for_review} entries whose draft a reviewer rejected "
+                    "are left for a human translator")
 
 
 @app.command("build")

@@ -16,6 +16,7 @@ from typing import Any
 
 import polib
 
+from l10n.catalog import was_rejected
 from l10n.engines import DEFAULT_TIMEOUT, Engine, create_engine
 from l10n.engines.cache import TranslationCache
 from l10n.engines.dispatch import Answer, Dispatcher
@@ -64,6 +65,7 @@ class LanguageReport:
     from_cache: int = 0
     from_engine: int = 0
     copied: int = 0                 # nothing to translate (only code, URLs, numbers): msgid kept
+    left_for_review: int = 0        # drafts a reviewer rejected: never drafted again
     failed: list[Failure] = field(default_factory=list)
     requests: int = 0
     chars_sent: int = 0
@@ -197,6 +199,9 @@ class _Run:
                 self.files.append(file)
                 for entry in catalog:
                     if _untranslated(entry):
+                        if was_rejected(entry):
+                            report.left_for_review += 1   # a reviewer said no to a draft
+                            continue
                         self._plan_entry(file, entry, article.language, language, memory, report)
 
     def _plan_entry(self, file: _File, entry: polib.POEntry, source: str, target: str,

@@ -23,7 +23,13 @@ from typing import Any
 import polib
 
 from l10n.atomic import write_text_atomic
-from l10n.catalog import GLOSSARY_PREFIX, PROVENANCE_PREFIXES, is_draft, now_stamp
+from l10n.catalog import (
+    GLOSSARY_PREFIX,
+    PROVENANCE_PREFIXES,
+    REJECTED_PREFIX,
+    is_draft,
+    now_stamp,
+)
 from l10n.checks import CheckContext, Finding, context_for, has_critical, load_glossary, run_checks
 from l10n.errors import CatalogError, SourceError
 from l10n.pofile import format_catalog, parse_catalog, read_catalog
@@ -194,17 +200,30 @@ def approve_entry(entry: polib.POEntry) -> None:
     entry.previous_msgctxt = None
 
 
-def reject_entry(entry: polib.POEntry) -> None:
-    """Clear the draft: the entry is untranslated again (and forgets where the draft came from)."""
+def _clear_draft(entry: polib.POEntry) -> list[str]:
+    """Empty the msgstr, drop fuzzy and the note of where the draft came from; return that note."""
     approve_entry(entry)
     entry.msgstr = ""
-    entry.comment = "\n".join(line for line in (entry.comment or "").splitlines()
-                              if not line.startswith(PROVENANCE_PREFIXES))
+    lines = (entry.comment or "").splitlines()
+    entry.comment = "\n".join(line for line in lines if not line.startswith(PROVENANCE_PREFIXES))
+    return [line for line in lines if line.startswith(PROVENANCE_PREFIXES)]
+
+
+def reject_entry(entry: polib.POEntry) -> None:
+    """Clear the draft: the entry is untranslated again, marked so that no machine drafts it
+    again (``#. rejected: machine translation: google``); it waits for a human translator."""
+    origins = _clear_draft(entry) or ["draft"]
+    notes = [line for line in entry.comment.splitlines() if line]
+    notes += [f"{REJECTED_PREFIX} {origin}" for origin in origins
+              if f"{REJECTED_PREFIX} {origin}" not in notes]
+    entry.comment = "\n".join(notes)
 
 
 def edit_entry(entry: polib.POEntry, msgstr: str) -> None:
     """The reviewer's own text replaces the draft (and is approved with it)."""
-    reject_entry(entry)
+    _clear_draft(entry)
+    entry.comment = "\n".join(line for line in entry.comment.splitlines()
+                               if not line.startswith(REJECTED_PREFIX))
     entry.msgstr = msgstr
 
 

@@ -301,7 +301,9 @@ def test_interactive_review_approves_skips_rejects_and_quits(tmp_path: Path) -> 
                            TORCH: "draft"}
     rejected = entries(root)[PAPER]
     assert "fuzzy" not in rejected.flags
-    assert "machine translation" not in rejected.comment
+    notes = rejected.comment.splitlines()
+    assert "machine translation: google" not in notes       # no longer a draft's origin...
+    assert "rejected: machine translation: google" in notes  # ...but remembered as refused
     assert header(root)["Last-Translator"] == REVIEWER
     assert_canonical(po_path(root))
 
@@ -521,3 +523,29 @@ def test_edit_sync_review_build(workspace: Path) -> None:
     assert polib.pofile(str(po)).metadata["Last-Translator"] == REVIEWER
     assert_canonical(po)
     assert [d.msgid for d in pending_drafts(Project.load(workspace))] == [changed]
+
+
+def test_a_rejected_draft_is_not_drafted_again(tmp_path: Path) -> None:
+    """Reject means "a human will translate this": neither the cache nor the engine brings the
+    same draft back on the next sync, and the mark survives an update."""
+    root = tmp_path / "site"
+    assert CliRunner().invoke(app, ["--root", str(root), "init"]).exit_code == 0
+    (root / "source" / "x.md").write_text("# Hello world\n\nA second paragraph.\n",
+                                          encoding="utf-8")
+    sync = ["--root", str(root), "sync", "--engine", "pseudo"]
+    assert CliRunner().invoke(app, sync).exit_code == 0
+    result = CliRunner().invoke(app, ["--root", str(root), "review", "--lang", "zh"],
+                                input="r\ns\n")
+    assert result.exit_code == 0, result.output
+    po_path = root / "locales" / "zh" / "x.po"
+    entry = polib.pofile(str(po_path)).find("Hello world")
+    assert entry.msgstr == "" and "rejected: machine translation: pseudo" in entry.comment
+    (root / "source" / "x.md").write_text("# Hello world\n\nA changed second paragraph.\n",
+                                          encoding="utf-8")
+    result = CliRunner().invoke(app, sync)
+    assert result.exit_code == 0, result.output
+    assert "zh: 1 entries whose draft a reviewer rejected are left for a human" in result.output
+    entry = polib.pofile(str(po_path)).find("Hello world")
+    assert entry.msgstr == "" and "rejected: machine translation: pseudo" in entry.comment
+    msgfmt_check(po_path)
+    assert msgcat(po_path) == po_path.read_bytes()

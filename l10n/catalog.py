@@ -19,7 +19,7 @@ from l10n.atomic import write_texts_atomic
 from l10n.errors import CatalogError
 from l10n.glossary import Glossary
 from l10n.parallel import ordered_map
-from l10n.pofile import format_catalog, read_catalog
+from l10n.pofile import format_catalog, parse_catalog, read_catalog
 from l10n.project import Article, Project
 from l10n.report import StepReport
 from l10n.segment import Segment
@@ -267,8 +267,10 @@ def merged_text(job: UpdateJob) -> tuple[str, str | None]:
     except FileNotFoundError:
         current = None
     except UnicodeDecodeError:
-        current = None
-    previous = read_catalog(path, project.relative(path)) if path.exists() else None
+        # read_catalog names the line of the bad byte.
+        read_catalog(path, project.relative(path))
+        raise
+    previous = parse_catalog(current, project.relative(path)) if current is not None else None
     merged = update_catalog(
         template, previous, language=job.language,
         comments=_glossary_comments(job.glossary, job.article.language, job.language))

@@ -11,6 +11,34 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
+def _stage(path: Path, data: bytes, *, fsync: bool) -> str:
+    """Write ``data`` to a new temporary file beside ``path`` (with path's permissions, or 644)
+    and return its name; the caller renames it into place or removes it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if fsync:
+                os.fsync(handle.fileno())
+        try:
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        except FileNotFoundError:
+            os.chmod(tmp, 0o644)
+    except BaseException:
+        _discard(tmp)
+        raise
+    return tmp
+
+
+def _discard(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+
+
 def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> bool:
     """Write ``data`` to ``path`` atomically. Returns False (and writes nothing) if the file
     already holds exactly these bytes, so unchanged files keep their mtime.
@@ -23,24 +51,11 @@ def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> bool
             return False
     except (FileNotFoundError, NotADirectoryError):
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = _stage(path, data, fsync=durable)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        try:
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        except FileNotFoundError:
-            os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _discard(tmp)
         raise
     return True
 
@@ -61,15 +76,7 @@ def write_texts_atomic(items: Sequence[tuple[Path, str]], *, durable: bool = Tru
     staged: list[tuple[str, Path]] = []
     try:
         for path, text in items:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text.encode("utf-8"))
-            try:
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
-            except FileNotFoundError:
-                os.chmod(tmp, 0o644)
+            staged.append((_stage(path, text.encode("utf-8"), fsync=False), path))
         os.sync()
         while staged:
             tmp, path = staged[0]
@@ -77,7 +84,4 @@ def write_texts_atomic(items: Sequence[tuple[Path, str]], *, durable: bool = Tru
             staged.pop(0)
     finally:
         for tmp, _ in staged:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
+            _discard(tmp)

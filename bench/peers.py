@@ -3,9 +3,12 @@ machinery that run.py also uses for our commands.
 
 - Translate Toolkit (``translate-toolkit[markdown]``) in ``bench/.venv-peers``, driven by its own
   recursive command line: one ``md2po`` process for the whole ``source/`` folder, one ``po2md``.
-- mdpo in ``bench/.venv-mdpo`` (its ``md2po`` command clashes with Translate Toolkit's), driven by
-  a small Python loop over its API (``markdown_to_pofile`` / ``pofile_to_markdown``): one process,
-  one call per article, because its own command line makes one catalog for every file given.
+- mdpo in ``bench/.venv-mdpo`` (its ``md2po`` command clashes with Translate Toolkit's), measured
+  two ways, because its command line given many files makes one catalog for all of them
+  (quadratic): ``mdpo-cli`` is its command line as a user runs it for one catalog per article,
+  one ``md2po`` and one ``po2md`` process per article; ``mdpo`` is a small Python loop over its
+  API (``markdown_to_pofile`` / ``pofile_to_markdown``), one process a step, one call per
+  article: faster than any way a user runs mdpo, so it is reported apart.
 - po4a from Debian, driven by one ``po4a`` configuration file that lists every article, with one
   POT for the corpus: ``--no-translations`` to extract, ``--no-update`` to build.
 
@@ -22,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,8 +37,10 @@ BENCH = Path(__file__).resolve().parent
 PEERS_VENV = BENCH / ".venv-peers"
 MDPO_VENV = BENCH / ".venv-mdpo"
 TIME = "/usr/bin/time"
-PEERS = ("tt", "mdpo", "po4a")
-NAMES = {"tt": "Translate Toolkit", "mdpo": "mdpo", "po4a": "po4a"}
+PEERS = ("tt", "mdpo-cli", "mdpo", "po4a")
+NAMES = {"tt": "Translate Toolkit", "mdpo-cli": "mdpo (command line, a process per article)",
+         "mdpo": "mdpo (API, one process)", "po4a": "po4a"}
+CAPPED = ("mdpo-cli", "mdpo")  # loops over the articles: capped at --cap a step, then scaled
 
 
 # ---------------------------------------------------------------- measuring
@@ -66,14 +72,18 @@ def measure(cmd: Sequence[str], *, cwd: Path | None = None, timeout: float = 180
     tree_kb = 0
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(wrapped, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
-        while process.poll() is None:
+        # A thread blocks in wait() so the clock stops when the process ends, not at the next
+        # 50 ms sampling tick (which would add up to 50 ms to every short process).
+        waiter = threading.Thread(target=process.wait, daemon=True)
+        waiter.start()
+        while waiter.is_alive():
             tree_kb = max(tree_kb, _tree_rss_kb(process.pid))
             if time.perf_counter() - start > timeout:
                 process.kill()
-                process.wait()
                 timed_out = True
                 break
-            time.sleep(0.05)
+            waiter.join(0.05)
+        waiter.join()
         seconds = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
@@ -203,6 +213,9 @@ class Step:
 
 @dataclass
 class PeerResult:
+    """One peer's chain. ``command_line`` is False for a driver of its library that no user
+    runs (mdpo's API loop), so a summary never passes it off as the tool's own figure."""
+
     tool: str
     how: str
     articles: int
@@ -212,6 +225,7 @@ class PeerResult:
     pot_ok: int | None = None
     pots: int = 0
     skipped: str = ""
+    command_line: bool = True
 
 
 # ---------------------------------------------------------------- installing
@@ -250,7 +264,7 @@ def install(peer: str) -> str | None:
     """Install one peer if needed; returns why it cannot be run, or None."""
     if peer == "tt":
         return _venv(PEERS_VENV, "translate-toolkit[markdown]", "translate.storage.markdown")
-    if peer == "mdpo":
+    if peer in ("mdpo", "mdpo-cli"):
         return _venv(MDPO_VENV, "mdpo", "mdpo")
     if peer == "po4a":
         return _po4a()
@@ -348,7 +362,8 @@ for line in listing.read_text().splitlines():
 """
 
 
-def _mdpo_step(step: str, sources: Sequence[Path], work: Path, *, budget: float) -> Step:
+def _mdpo_step(step: str, sources: Sequence[Path], work: Path, *, budget: float,
+               articles: int) -> Step:
     """Run the mdpo driver over ``sources``, restarting it after an article that kills it."""
     python = str(MDPO_VENV / "bin" / "python")
     progress = work / f"{step}.progress"
@@ -391,37 +406,94 @@ def _mdpo_step(step: str, sources: Sequence[Path], work: Path, *, budget: float)
             break
         if measured.returncode == 0 and remaining:  # the budget ran out
             break
+    return _scaled(result, articles, seconds=seconds, loop_seconds=loop_seconds, peak=peak)
+
+
+def _scaled(result: Step, articles: int, *, seconds: float, loop_seconds: float,
+            peak: float) -> Step:
+    """Set ``result``'s time and memory; when the loop was capped before ``articles``, scale
+    its per-article part (``loop_seconds``) to all of them, keeping the rest (start-up) once."""
     result.seconds, result.peak_mb = seconds, peak or None
-    if result.done < len(sources):
-        # Capped: scale the per-article loop time to the whole corpus, keep one start-up.
+    if result.done < articles:
         startup = max(seconds - loop_seconds, 0.0)
-        result.seconds = startup + loop_seconds * len(sources) / max(result.done, 1)
-        result.note = f"capped at {result.done} articles, scaled to {len(sources)}"
+        result.seconds = startup + loop_seconds * articles / max(result.done, 1)
+        result.note = f"capped at {result.done} articles, scaled to {articles}"
+    return result
+
+
+def _mdpo_cli_step(step: str, sources: Sequence[Path], work: Path, *, budget: float,
+                   articles: int) -> Step:
+    """mdpo's own command line, one process per article as a shell loop would run it: ``md2po
+    ARTICLE --po-filepath pot/ARTICLE.pot --save`` or ``po2md ARTICLE --pofiles po/ARTICLE.po
+    --save out/ARTICLE.md``. Time is the sum of the processes; memory the largest of them."""
+    bin_dir = MDPO_VENV / "bin"
+    result = Step()
+    seconds = peak = 0.0
+    for path in sources:
+        if seconds > budget:
+            break
+        if step == "extract":
+            output = work / "pot" / f"{path.stem}.pot"
+            cmd = [str(bin_dir / "md2po"), str(path), "--po-filepath", str(output), "--save",
+                   "--quiet"]
+        else:
+            output = work / "out" / f"{path.stem}.md"
+            cmd = [str(bin_dir / "po2md"), str(path), "--pofiles",
+                   str(work / "po" / f"{path.stem}.po"), "--save", str(output), "--quiet"]
+        measured = measure(cmd, timeout=60)
+        seconds += measured.seconds
+        peak = max(peak, measured.peak_mb or 0)
+        result.done += 1
+        if measured.returncode or not output.exists():
+            result.failed[path.stem] = "timed out" if measured.timed_out else _first_error(measured)
+    return _scaled(result, articles, seconds=seconds, loop_seconds=seconds, peak=peak)
+
+
+def _per_article(result: PeerResult, sources: Sequence[Path], work: Path,
+                 run_step: Callable[..., Step], *, budget: float) -> PeerResult:
+    """The chain for a peer that writes one catalog per article (``pot/``, ``po/``, ``out/``
+    under ``work``): timed extract, pseudo-translated catalogs, timed build; then identity
+    catalogs, an untimed rebuild, and the counts. ``run_step(step, sources, work, budget=…,
+    articles=…)`` runs "extract" or "build" over ``sources`` until ``budget`` seconds are
+    spent, then scales its time to ``articles``."""
+    pot, po, out = work / "pot", work / "po", work / "out"
+    for folder in (pot, po, out):
+        folder.mkdir(parents=True, exist_ok=True)
+    result.extract = run_step("extract", sources, work, budget=budget, articles=len(sources))
+    _fill_all(pot, po, pseudo)
+    built = [s for s in sources if (po / f"{s.stem}.po").exists()]
+    # A capped extract leaves articles without a catalog: the build is scaled to them too.
+    reach = len(built) + len(sources) - result.extract.done
+    result.build = run_step("build", built, work, budget=budget, articles=reach)
+    result.build.failed.update({stem: "no catalog from extract" for stem in result.extract.failed
+                                if not (po / f"{stem}.po").exists()})
+    _fill_all(pot, po, identity)
+    shutil.rmtree(out)
+    out.mkdir()
+    run_step("build", built, work, budget=budget, articles=reach)
+    result.identical = identical(sources, out)
+    pots = sorted(pot.glob("*.pot"))
+    result.pots, result.pot_ok = len(pots), msgfmt_passes(pots)
     return result
 
 
 def run_mdpo(sources: Sequence[Path], source_dir: Path, work: Path, *,
              timeout: float) -> PeerResult:
     result = PeerResult(NAMES["mdpo"], "one Python process looping over its API "
-                        "(markdown_to_pofile, pofile_to_markdown), one call per article",
+                        "(markdown_to_pofile, pofile_to_markdown), one call per article; "
+                        "faster than any way its command line runs", len(sources),
+                        command_line=False)
+    return _per_article(result, sources, work, _mdpo_step, budget=timeout)
+
+
+def run_mdpo_cli(sources: Sequence[Path], source_dir: Path, work: Path, *,
+                 timeout: float) -> PeerResult:
+    result = PeerResult(NAMES["mdpo-cli"], "its command line, one process per article and "
+                        "step: `md2po ARTICLE --po-filepath ARTICLE.pot --save --quiet`, "
+                        "`po2md ARTICLE --pofiles ARTICLE.po --save OUT --quiet` (given many "
+                        "files md2po makes one catalog for all, which grows quadratically)",
                         len(sources))
-    pot, po, out = work / "pot", work / "po", work / "out"
-    for folder in (pot, po, out):
-        folder.mkdir(parents=True, exist_ok=True)
-    result.extract = _mdpo_step("extract", sources, work, budget=timeout)
-    _fill_all(pot, po, pseudo)
-    built = [s for s in sources if (po / f"{s.stem}.po").exists()]
-    result.build = _mdpo_step("build", built, work, budget=timeout)
-    result.build.failed.update({stem: "no catalog from extract" for stem in result.extract.failed
-                                if not (po / f"{stem}.po").exists()})
-    _fill_all(pot, po, identity)
-    shutil.rmtree(out)
-    out.mkdir()
-    _mdpo_step("build", built, work, budget=timeout)
-    result.identical = identical(sources, out)
-    pots = sorted(pot.glob("*.pot"))
-    result.pots, result.pot_ok = len(pots), msgfmt_passes(pots)
-    return result
+    return _per_article(result, sources, work, _mdpo_cli_step, budget=timeout)
 
 
 def _po4a_config(sources: Sequence[Path], work: Path) -> Path:
@@ -468,22 +540,23 @@ def run_po4a(sources: Sequence[Path], source_dir: Path, work: Path, *,
     return result
 
 
-RUNNERS = {"tt": run_tt, "mdpo": run_mdpo, "po4a": run_po4a}
+RUNNERS = {"tt": run_tt, "mdpo-cli": run_mdpo_cli, "mdpo": run_mdpo, "po4a": run_po4a}
 
 
 def run_peer(peer: str, sources: Sequence[Path], source_dir: Path, work: Path, *,
              cap: float = 300) -> PeerResult:
     """Install (if needed) and run one peer over ``sources`` in a fresh ``work`` folder.
 
-    mdpo's loop stops after ``cap`` seconds a step and its time is scaled to the corpus; a tool
-    driven by its own command line is killed after three times ``cap`` (recorded as failures)."""
+    mdpo's two loops over the articles stop after ``cap`` seconds a step and their time is scaled
+    to the corpus; a tool run once over the corpus is killed after three times ``cap`` (recorded
+    as failures)."""
     why = install(peer)
     if why:
         return PeerResult(NAMES[peer], "", len(sources), skipped=why)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        timeout = cap if peer == "mdpo" else 3 * cap
+        timeout = cap if peer in CAPPED else 3 * cap
         return RUNNERS[peer](sources, source_dir, work, timeout=timeout)
     except Exception as error:  # noqa: BLE001 -- a peer's crash is a finding, not the end of the run
         return PeerResult(NAMES[peer], "", len(sources),

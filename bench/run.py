@@ -1,6 +1,6 @@
 """Benchmark: l10n against Translate Toolkit, mdpo and po4a on one generated corpus.
 
-    .venv/bin/python bench/run.py [--articles 1000] [--peers tt,mdpo,po4a] [--skip-peers]
+    .venv/bin/python bench/run.py [--articles 1000] [--peers tt,mdpo-cli,mdpo,po4a] [--skip-peers]
 
 Generates bench/out/corpus-N (see corpus.py), times our extract, update and build (zh catalogs
 filled with pseudo-translations, so the build does real work) and ``sync`` with nothing changed;
@@ -107,6 +107,36 @@ def _failures(*steps: Step) -> str:
     return "; ".join(parts) or "none"
 
 
+def _total(result: PeerResult) -> float | None:
+    e, b = result.extract.seconds, result.build.seconds
+    return None if result.skipped or e is None or b is None else e + b
+
+
+def summary(our_total: float | None, results: list[PeerResult]) -> str:
+    """Our speed against the fastest peer run by its own command line and, apart, against each
+    peer measured through a driver of its library that no user runs (mdpo's API loop)."""
+    if not our_total:
+        return "No speed ratio: our own chain did not complete."
+    timed = [r for r in results if _total(r)]
+
+    def against(result: PeerResult, what: str = "") -> str:
+        total = _total(result) or 0.0
+        ratio = total / our_total
+        speed = f"{ratio:.1f}× faster" if ratio >= 1 else f"{1 / ratio:.1f}× slower"
+        failed = len(result.extract.failed) + len(result.build.failed)
+        caveat = f" ({failed} article step{'s' * (failed != 1)} failed)" if failed else ""
+        return f"{result.tool} at {total:.1f} s{caveat}{what}, l10n is {speed}"
+
+    cli = [r for r in timed if r.command_line]
+    fastest = min(cli, key=lambda r: _total(r) or 0.0) if cli else None
+    parts = ["against the fastest peer run by its own command line, "
+             + (against(fastest) if fastest else "none measured")]
+    parts += ["against " + against(r, ", a driver of its library in one process that no user "
+                                      "runs") for r in timed if not r.command_line]
+    return (f"l10n's chain takes {our_total:.1f} s: " + "; separately, ".join(parts)
+            + ". Target: 5×.")
+
+
 def report(ours: Ours, results: list[PeerResult], *, articles: int, seconds: float) -> str:
     ext = ours.steps.get("extract")
     upd = ours.steps.get("update")
@@ -132,7 +162,7 @@ def report(ours: Ours, results: list[PeerResult], *, articles: int, seconds: flo
                         f"| skipped: {result.skipped} |")
             continue
         e, b = result.extract, result.build
-        total = e.seconds + b.seconds if e.seconds is not None and b.seconds is not None else None
+        total = _total(result)
         ratio = f"{total / our_total:.1f}" if total and our_total else "—"
         peak = max(e.peak_mb or 0, b.peak_mb or 0) or None
         rows.append(
@@ -153,12 +183,15 @@ def report(ours: Ours, results: list[PeerResult], *, articles: int, seconds: flo
         "",
         *rows,
         "",
+        summary(our_total, results),
+        "",
         sync_line,
         "",
         ("Seconds are wall time for the whole corpus, start-up included; peak MB is the highest "
         "memory of any one step: the largest single process (`/usr/bin/time -v`) or, if larger, "
         "the summed Pss of its process tree sampled every 50 ms (so worker pools count in "
-        "full). × l10n is the peer's total over ours (above 1: we are faster). l10n's chain is extract + update + "
+        "full; for a loop of one process per article, the largest of them). × l10n is the "
+        "peer's total over ours (above 1: we are faster). l10n's chain is extract + update + "
         "build (`--min-approved 0`, zh catalogs pseudo-translated); a peer's is extract + build. "
         "*identical*: editions equal to their source byte "
         "for byte when every msgstr equals its msgid."),

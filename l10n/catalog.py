@@ -10,20 +10,22 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
-from babel.messages.plurals import get_plural
-from rapidfuzz import fuzz, process, utils
 
 from l10n.atomic import write_texts_atomic
 from l10n.errors import CatalogError
-from l10n.glossary import Glossary
 from l10n.parallel import ordered_map
 from l10n.pofile import format_catalog, parse_catalog, read_catalog
 from l10n.project import Article, Project
 from l10n.report import StepReport
 from l10n.segment import Segment
 from l10n.state import State, digest, file_digest
+
+if TYPE_CHECKING:
+    # Only `update` needs the glossary (its module compiles large regexes): imported there.
+    from l10n.glossary import Glossary
 
 # msgmerge's own threshold for offering an old translation as a fuzzy suggestion.
 FUZZY_CUTOFF = 60.0
@@ -139,6 +141,8 @@ def build_template(slug: str, source_language: str, segments: Iterable[Segment],
 
 def catalog_header(template: polib.POFile, language: str, previous: polib.POFile | None,
                    date: str) -> dict[str, str]:
+    from babel.messages.plurals import get_plural  # babel.messages: only `update` needs it
+
     header = dict(previous.metadata) if previous is not None else {}
     base = dict(template.metadata)
     result = {
@@ -216,6 +220,9 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
                 entry.previous_msgctxt = match.previous_msgctxt
             provenance = _provenance(match) if match.msgstr else _rejections(match)
         elif choices:
+            # Only a changed paragraph needs fuzzy matching: rapidfuzz loads on the first one.
+            from rapidfuzz import fuzz, process, utils
+
             found = process.extractOne(tentry.msgid, choices, scorer=fuzz.ratio,
                                        processor=utils.default_process, score_cutoff=FUZZY_CUTOFF)
             if found is not None:

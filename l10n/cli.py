@@ -1,49 +1,31 @@
 """The command line: each command parses its options, calls one library function, prints.
 
 Errors from the library (``L10nError``) become one line on stderr and an exit code, in one place.
+
+Each command imports the library modules it calls in its own body, so starting the CLI costs Typer
+and little else, and a command loads only what it uses (tests/test_startup.py holds us to it).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from l10n.build import build
-from l10n.catalog import update
-from l10n.checks import SEVERITIES, check_workspace
-from l10n.draft import DraftProgress, TranslateReport, translate_workspace
 from l10n.errors import L10nError
-from l10n.extract import extract
-from l10n.init import init_workspace
-from l10n.project import Project, normalise_language
-from l10n.report import StepReport
-from l10n.review import (
-    APPROVE,
-    QUIT,
-    REJECT,
-    SKIP,
-    Decision,
-    Draft,
-    Outcome,
-    approve_drafts,
-    default_reviewer,
-    pending_drafts,
-    review_workspace,
-    word_diff,
-)
-from l10n.status import status_table, total, workspace_status
-from l10n.sync import sync
+
+if TYPE_CHECKING:
+    from l10n.draft import DraftProgress, TranslateReport
+    from l10n.project import Project
+    from l10n.report import StepReport
+    from l10n.review import Decision, Draft, Outcome
 
 app = typer.Typer(
     help="Translate articles through gettext PO files: extract, update, translate, review, build.",
@@ -78,6 +60,8 @@ def root(
     ] = Path("."),
 ) -> None:
     """Load the workspace into ctx.obj for every command (init makes its own)."""
+    from l10n.project import Project
+
     if ctx.invoked_subcommand == "init":
         ctx.obj = root_dir
         return
@@ -86,6 +70,8 @@ def root(
 
 
 def project_of(ctx: typer.Context) -> Project:
+    from l10n.project import Project
+
     project = ctx.obj
     assert isinstance(project, Project)
     return project
@@ -131,6 +117,9 @@ def init(
     ] = "en,zh",
 ) -> None:
     """Lay out an empty workspace here (or in --root); never overwrites anything."""
+    from l10n.init import init_workspace
+    from l10n.project import normalise_language
+
     root = ctx.obj
     assert isinstance(root, Path)
     with reported():
@@ -143,6 +132,8 @@ def init(
 @app.command("extract")
 def extract_command(ctx: typer.Context, check: CheckOption = False) -> None:
     """Sources -> templates: locales/templates/<slug>.pot, one entry per block."""
+    from l10n.extract import extract
+
     with reported():
         print_step("extract", extract(project_of(ctx), check=check), check=check)
 
@@ -150,6 +141,8 @@ def extract_command(ctx: typer.Context, check: CheckOption = False) -> None:
 @app.command("update")
 def update_command(ctx: typer.Context, lang: LangOption = None, check: CheckOption = False) -> None:
     """Templates -> catalogs: locales/<lang>/<slug>.po, merged like msgmerge."""
+    from l10n.catalog import update
+
     project = project_of(ctx)
     with reported():
         print_step("update", update(project, languages=languages_of(project, lang), check=check),
@@ -178,6 +171,8 @@ def translate_command(
     ] = False,
 ) -> None:
     """Fill untranslated entries with fuzzy drafts: translation memory, then the engine."""
+    from l10n.draft import translate_workspace
+
     project = project_of(ctx)
     with reported(), progress_bar() as progress:
         report = translate_workspace(project, languages=languages_of(project, lang),
@@ -187,8 +182,13 @@ def translate_command(
 
 
 @contextmanager
-def progress_bar() -> Iterator[Callable[[DraftProgress], None]]:
-    """A rich progress bar on stderr (only on a terminal): done/total drafts and the engine."""
+def progress_bar(*, shown: bool = True) -> Iterator[Callable[[DraftProgress], None]]:
+    """A rich progress bar on stderr (only on a terminal): done/total drafts and the engine.
+    Not ``shown``: a callback that does nothing, and rich is not even loaded."""
+    if not shown:
+        yield lambda event: None
+        return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     console = Console(stderr=True)
@@ -234,6 +234,8 @@ def build_command(
     check: CheckOption = False,
 ) -> None:
     """Catalogs -> editions: build/<lang>/<slug>.md from approved translations."""
+    from l10n.build import build
+
     project = project_of(ctx)
     with reported():
         report = build(project, languages=languages_of(project, lang), min_approved=min_approved,
@@ -252,9 +254,11 @@ def sync_command(
     no_mt: Annotated[bool, typer.Option("--no-mt", help="No machine translation.")] = False,
 ) -> None:
     """The whole chain: extract, update, translate, build, and what needs a human."""
+    from l10n.sync import sync
+
     project = project_of(ctx)
     with reported():
-        with progress_bar() as progress:
+        with progress_bar(shown=not no_mt) as progress:
             report = sync(project, languages=languages_of(project, lang),
                           machine_translation=not no_mt, engine=engine, engine_url=engine_url,
                           progress=progress)
@@ -277,6 +281,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for tools."
 @app.command("check")
 def check_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOption = False) -> None:
     """Quality checks on approved entries and drafts; exit 1 when anything is critical."""
+    from l10n.checks import SEVERITIES, check_workspace
+
     project = project_of(ctx)
     with reported():
         reports = check_workspace(project, languages=languages_of(project, lang))
@@ -295,6 +301,8 @@ def check_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOpti
 @app.command("status")
 def status_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOption = False) -> None:
     """Approved, drafts and untranslated strings per article and language, with a total."""
+    from l10n.status import status_table, total, workspace_status
+
     project = project_of(ctx)
     with reported():
         rows = workspace_status(project, languages=languages_of(project, lang))
@@ -302,6 +310,8 @@ def status_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOpt
         say(json.dumps({"articles": [r.to_dict() for r in rows], "total": total(rows).to_dict()},
                        ensure_ascii=False, indent=2))
     else:
+        from rich.console import Console
+
         Console().print(status_table(rows))
 
 
@@ -332,6 +342,8 @@ def review_command(
     ] = False,
 ) -> None:
     """Review drafts: one at a time (approve, edit, reject, skip, quit), or in bulk."""
+    from l10n.review import approve_drafts, default_reviewer, pending_drafts, review_workspace
+
     project = project_of(ctx)
     if approve_all + approve_clean + (list_drafts or as_json) > 1:
         raise typer.BadParameter("choose one of --approve-all, --approve-clean, --list/--json")
@@ -375,6 +387,8 @@ class ReviewPrompt:
         self.force = force
 
     def decide(self, draft: Draft) -> Decision:
+        from l10n.review import APPROVE, QUIT, REJECT, SKIP, Decision, word_diff
+
         say("")
         say(typer.style(f"── {draft.where} ({draft.language})", bold=True))
         if draft.previous_msgid is not None:
@@ -422,6 +436,9 @@ class ReviewPrompt:
 def edit_text(text: str) -> str | None:
     """The reviewer's new text: from $VISUAL/$EDITOR on a temporary file, else an inline prompt.
     None when the editor failed."""
+    import subprocess
+    import tempfile
+
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
         return str(typer.prompt("translation", default=text))

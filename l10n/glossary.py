@@ -22,6 +22,7 @@ Nothing inside inline code, an HTML tag, a URL or a Markdown link destination is
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +44,12 @@ _UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u2e80-\u2fdf\
              "\uff66-\uff9f\U00020000-\U0003134f")
 # A letter, digit or underscore of a spaced script: what a Latin-script form must not touch.
 _WORD = f"[^\\W{_UNSPACED}]"
-_IS_WORD = re.compile(_WORD)
+
+
+@functools.cache
+def _is_word() -> re.Pattern[str]:
+    return re.compile(_WORD)
+
 
 # Spans where a term is never a hit: inline code, HTML comments and tags, Markdown link
 # destinations (with their title), URLs. A URL stops at spaces, quotes, brackets and CJK text.
@@ -53,15 +59,21 @@ _SCHEMES = ("https://", "http://", "ftp://", "ftps://", "sftp://", "ssh://", "gi
             "mailto:", "www.")
 _URL_CHARS = f"[^\\s<>\"'`\\[\\]{_UNSPACED}\u3000-\u303f\uff00-\uff65]"
 _URL_END = f"[^\\s.,;:!?)<>\"'`\\[\\]{_UNSPACED}\u3000-\u303f\uff00-\uff65]"
-_EXCLUDED = re.compile(
-    r"`(?<!``)(`*)(?!`).*?(?<!`)`\1(?!`)"
-    r"|<!--.*?-->"
-    r"|<[A-Za-z/!?][^<>]*>"
-    r"|\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
-    + "".join(f"|{re.escape(s[0])}(?<!{_WORD}{re.escape(s[0])}){re.escape(s[1:])}"
-              f"(?:{_URL_CHARS}*{_URL_END})?" for s in _SCHEMES),
-    re.DOTALL,
-)
+
+
+@functools.cache
+def _excluded() -> re.Pattern[str]:
+    """Compiled on first use: it takes tens of milliseconds, which a command with no glossary
+    work should not pay."""
+    return re.compile(
+        r"`(?<!``)(`*)(?!`).*?(?<!`)`\1(?!`)"
+        r"|<!--.*?-->"
+        r"|<[A-Za-z/!?][^<>]*>"
+        r"|\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
+        + "".join(f"|{re.escape(s[0])}(?<!{_WORD}{re.escape(s[0])}){re.escape(s[1:])}"
+                  f"(?:{_URL_CHARS}*{_URL_END})?" for s in _SCHEMES),
+        re.DOTALL,
+    )
 
 
 @dataclass(frozen=True)
@@ -259,7 +271,7 @@ class _Matcher:
         while (candidate := self.search(text, position, end)) is not None:
             start = candidate.start()
             position = start + 1
-            if start and _IS_WORD.match(text[start]) and _IS_WORD.match(text[start - 1]):
+            if start and _is_word().match(text[start]) and _is_word().match(text[start - 1]):
                 continue  # starts inside a word: no shorter form can help
             # The longest form here; if it ends inside a word, the longest shorter one.
             match = self._longest(text, start, end)
@@ -315,8 +327,8 @@ def _render(node: dict[str, Any]) -> str:
 
 def _ends_cleanly(text: str, end: int) -> bool:
     """No spaced-script word continues across ``end``."""
-    return (end >= len(text) or not _IS_WORD.match(text[end])
-            or not _IS_WORD.match(text[end - 1]))
+    return (end >= len(text) or not _is_word().match(text[end])
+            or not _is_word().match(text[end - 1]))
 
 
 def _fold(char: str) -> str:
@@ -333,7 +345,7 @@ def _case_variants(char: str) -> set[str]:
 def _allowed_spans(text: str) -> Iterator[tuple[int, int]]:
     """The stretches of ``text`` outside code, tags, URLs and link destinations."""
     position = 0
-    for match in _EXCLUDED.finditer(text):
+    for match in _excluded().finditer(text):
         if match.start() > position:
             yield position, match.start()
         position = match.end()

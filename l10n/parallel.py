@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -34,6 +33,8 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T]) -> Iterable[R]:
     jobs = workers()
     if jobs < 2 or len(items) < MIN_ITEMS:
         return map(function, items)
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only when it pays
+
     chunk = max(1, len(items) // (jobs * 8))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(function, items, chunksize=chunk))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from rich import box
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from l10n.catalog import stats, word_count
 from l10n.pofile import read_catalog
 from l10n.project import Article, Project
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,9 @@ def total(rows: Iterable[StatusRow]) -> StatusRow:
 
 def status_table(rows: Sequence[StatusRow]) -> Table:
     """The rows and their total as a rich table that fits in 80 columns."""
+    from rich import box  # rich only for the table: `status --json` does without
+    from rich.table import Table
+
     total_row = total(rows)
     table = Table(box=box.SIMPLE, pad_edge=False, show_edge=False, show_footer=True,
                   padding=(0, 1), collapse_padding=True)

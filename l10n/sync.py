@@ -10,15 +10,18 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from l10n import build as build_step
 from l10n import catalog, extract
-from l10n.draft import TranslateReport, translate_workspace
 from l10n.errors import EngineError
 from l10n.pofile import read_catalog
 from l10n.project import CONFIG_FILE, Project
 from l10n.report import StepReport
 from l10n.state import State, digest, file_digest
+
+if TYPE_CHECKING:
+    from l10n.draft import TranslateReport
 
 
 @dataclass
@@ -84,6 +87,9 @@ def run_steps(project: Project, *, languages: Sequence[str] | None, machine_tran
     report.steps["extract"] = extract.extract(project, articles=articles)
     report.steps["update"] = catalog.update(project, languages=languages, articles=articles)
     if machine_translation:
+        # The engines, their cache and the translation memory load only when they are used.
+        from l10n.draft import translate_workspace
+
         try:
             report.translation = translate_workspace(
                 project, languages=languages, engine_name=engine, engine_url=engine_url,

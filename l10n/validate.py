@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 _MD = MarkdownIt("commonmark").enable("table")
-_MD_BLOCKS = MarkdownIt("commonmark").enable("table").disable("inline")
 _ANCHOR_ATTR = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
                           re.IGNORECASE)
 _URL_ATTR = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
@@ -56,13 +55,18 @@ def markdown_outline(text: str, *, inline: bool = True) -> Outline:
     match = _FRONT_MATTER.match(text)
     if match is not None:
         keys = [m.group(2).strip() for m in _TOP_KEY.finditer(match.group(1))]
-        text = text[match.end():]
+    if inline:
+        tokens = _MD.parse(text if match is None else text[match.end():])
+    else:
+        from l10n.formats import markdown
+
+        tokens = markdown.block_tokens(text)  # the parse the build's render already made
     headings: list[int] = []
     links: list[str] = []
     anchors: list[str] = []
     code: list[str] = []
     tables: list[list[int]] = []
-    for token in (_MD if inline else _MD_BLOCKS).parse(text):
+    for token in tokens:
         if token.type == "heading_open":
             headings.append(int(token.tag[1:]))
         elif token.type in ("fence", "code_block"):

@@ -7,7 +7,6 @@ a translation replaces only that span, as a double-quoted scalar, and every othe
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,16 +45,31 @@ def line_starts(text: str) -> list[int]:
     return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
 
 
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each line's start and text (without its line break), read lazily."""
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        yield start, text[start:match.start()]
+        start = match.end()
+    yield start, text[start:]
+
+
 def front_matter(text: str, path: str | None) -> FrontMatter | None:
     """YAML between a first line ``---`` and the next ``---``/``...`` line, if it is a mapping."""
     if not text.startswith("---"):
         return None
-    starts = [*line_starts(text), len(text)]
-    lines = [text[a:b].rstrip("\r\n") for a, b in itertools.pairwise(starts)]
-    if lines[0].rstrip(" \t") != "---":
-        return None
-    close = next((i for i in range(1, len(lines)) if lines[i].rstrip(" \t") in ("---", "...")),
-                 None)
+    starts: list[int] = []  # of the lines read so far: up to the closing fence, not the body
+    lines: list[str] = []
+    close = None
+    for start, content in _lines(text):
+        starts.append(start)
+        lines.append(content)
+        if len(lines) == 1:
+            if content.rstrip(" \t") != "---":
+                return None
+        elif content.rstrip(" \t") in ("---", "..."):
+            close = len(lines) - 1
+            break
     if close is None:
         return None
     meaningful = [ln for ln in lines[1:close] if ln.strip() and not ln.lstrip().startswith("#")]

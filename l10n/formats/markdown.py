@@ -15,11 +15,12 @@ change the block structure, is in ``markdown_write.py``; front matter is in ``fr
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt, rules_block
+from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkLabel
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
@@ -27,7 +28,8 @@ from markdown_it.token import Token
 
 from l10n.formats import FormatOptions, frontmatter
 from l10n.formats.frontmatter import FrontMatter
-from l10n.formats.markdown_write import TRIM, Block, block_parser, odd_backslashes, write
+from l10n.formats.markdown_blocks import BlockRule, block_parser, rule
+from l10n.formats.markdown_write import TRIM, Block, odd_backslashes, write
 from l10n.segment import Lookup, Segment
 
 NAME = "markdown"
@@ -40,11 +42,8 @@ def _block_parser() -> MarkdownIt:
     rules = {"table": ["paragraph", "reference"], "heading": ["paragraph", "reference",
              "blockquote"], "lheading": [], "paragraph": []}
     for name, alt in rules.items():
-        md.block.ruler.at(name, _recording(getattr(rules_block, name)), {"alt": alt})
+        md.block.ruler.at(name, _recording(rule(name)), {"alt": alt})
     return md
-
-
-BlockRule = Callable[[StateBlock, int, int, bool], bool]
 
 
 def _recording(rule: BlockRule) -> BlockRule:
@@ -119,12 +118,50 @@ def language_line(text: str) -> int | None:
 
 
 def _parse(text: str, path: str | None, options: FormatOptions) -> _Document:
-    fm = frontmatter.front_matter(text, path)
+    body = _body(text, path)
+    fm = body.front_matter
     blocks = [] if fm is None else [
         Block(value.msgid, value.line, f"front matter: {value.key}", value.start, value.end,
                "yaml", trailer=value.trailer)
         for value in frontmatter.values(fm, text, options.front_matter_keys)
         if _translatable(value.msgid)]
+    blocks.extend(body.blocks)
+    return _Document(blocks, fm)
+
+
+@dataclass
+class _Body:
+    """What the text after the front matter parses to: block tokens and translatable blocks."""
+
+    front_matter: FrontMatter | None
+    tokens: list[Token]
+    lines: list[str]
+    original: list[int]  # where each line starts in the text as given
+    env: dict[str, object]
+
+    @functools.cached_property
+    def blocks(self) -> list[Block]:  # not needed to check an edition's structure
+        return list(_markdown_blocks(self.tokens, self.lines, self.original, self.env))
+
+
+# The last few texts parsed. A build renders a source, then compares the block structure of the
+# source and of the edition: with this, the source is parsed once for both.
+_RECENT: dict[str, _Body] = {}
+_RECENT_SIZE = 4
+
+
+def _body(text: str, path: str | None) -> _Body:
+    found = _RECENT.get(text)
+    if found is None:
+        found = _parse_body(text, path)
+        if len(_RECENT) >= _RECENT_SIZE:
+            del _RECENT[next(iter(_RECENT))]
+        _RECENT[text] = found
+    return found
+
+
+def _parse_body(text: str, path: str | None) -> _Body:
+    fm = frontmatter.front_matter(text, path)
     body = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     body = body.replace("\0", "\ufffd")  # as markdown-it does: columns stay the same
     lines = body.split("\n")
@@ -135,8 +172,13 @@ def _parse(text: str, path: str | None, options: FormatOptions) -> _Document:
     original = starts if body is text else frontmatter.line_starts(text)
     env: dict[str, object] = {"line_starts": starts}
     tokens = _BLOCKS.parse(body, env)
-    blocks.extend(_markdown_blocks(tokens, lines, original, env))
-    return _Document(blocks, fm)
+    return _Body(fm, tokens, lines, original, env)
+
+
+def block_tokens(text: str) -> list[Token]:
+    """markdown-it's block tokens for the document after its front matter (inline not parsed);
+    line numbers are the file's. SourceError on malformed front matter."""
+    return _body(text, None).tokens
 
 
 def _markdown_blocks(tokens: list[Token], lines: list[str], original: list[int],
@@ -281,8 +323,10 @@ def _table(columns: list[tuple[int, int, int]], lines: list[str], original: list
             if not _translatable(msgid):
                 continue
             a += len(cell) - len(cell.lstrip(TRIM))
+            # The table rule runs before every other: only a body row can be taken for a
+            # list, quote or heading that ends the table.
             yield Block(msgid, line + 1, "table cell", original[line] + a,
-                         original[line] + a + len(msgid), "cell", opens_line=a == start)
+                         original[line] + a + len(msgid), "cell", opens_line=row > 1 and a == start)
 
 
 # --------------------------------------------------------------------------------------------

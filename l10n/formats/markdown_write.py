@@ -11,9 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-
 from l10n.formats import frontmatter
+from l10n.formats.markdown_blocks import block_parser
 
 # What CommonMark trims around a paragraph or a table cell (markdown-it's set).
 TRIM = "\t\n\v\f\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
@@ -42,13 +41,6 @@ class Block:
     closed: bool = False  # atx: the heading has a closing sequence of #s
     opens_line: bool = False  # flow, cell: the translation starts where a block could
     trailer: str = ""  # yaml: the line breaks that end a block scalar's span
-
-
-def block_parser() -> MarkdownIt:
-    """markdown-it for block structure only (CommonMark with GFM tables, inline parsing off)."""
-    md = MarkdownIt("commonmark").enable("table")
-    md.disable(["inline", "text_join"])
-    return md
 
 
 _PROBE = block_parser()

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polib
 
+from l10n import parsecache
 from l10n.atomic import write_text_atomic
 from l10n.catalog import is_approved, is_draft, stats
 from l10n.formats import SUFFIXES, FormatOptions, format_for
@@ -22,6 +24,9 @@ from l10n.pofile import read_catalog
 from l10n.project import Article, Project, same_language
 from l10n.report import StepReport, remove_orphans
 from l10n.state import State, digest, file_digest
+
+if TYPE_CHECKING:
+    from l10n.validate import Outline
 
 # Bump when rendering changes, so cached fingerprints stop matching.
 BUILDER_VERSION = "2"
@@ -105,13 +110,19 @@ def make_edition(job: Job) -> Outcome:
     table, held = translations(catalog, include_drafts=job.options.include_drafts, gate=gate)
     outcome = Outcome(None, [f"{po_name}:{reason}; the source text is kept for that block"
                              for reason in held])
+    parsed = parsecache.load(project, article)  # what extract's parse found, if it was kept
+    if parsed is not None:
+        from l10n.formats import markdown
+
+        markdown.remember(article.text, parsed.blocks)
+    outline = parsed.outline if parsed is not None else None
     text = render_edition(project, article, language, {m: e.msgstr for m, e in table.items()})
-    problems = structure_problems(article, text, shown) if text != article.text else []
+    problems = structure_problems(article, text, shown, outline) if text != article.text else []
     if problems:
         # Name the entries that change the structure, publish without them, and fail the build.
         culprits = [entry for entry in table.values()
                     if structure_problems(article, render_edition(
-                        project, article, language, {entry.msgid: entry.msgstr}), shown)]
+                        project, article, language, {entry.msgid: entry.msgstr}), shown, outline)]
         for entry in culprits:
             del table[entry.msgid]
             outcome.errors.append(
@@ -126,11 +137,12 @@ def make_edition(job: Job) -> Outcome:
     return outcome
 
 
-def structure_problems(article: Article, edition: str, shown: str) -> list[str]:
+def structure_problems(article: Article, edition: str, shown: str,
+                       source_outline: Outline | None = None) -> list[str]:
     from l10n.validate import validate_edition
 
     return validate_edition(article.text, edition, format_name=SUFFIXES[article.suffix.lower()],
-                            path=shown, inline=False)
+                            path=shown, inline=False, source_outline=source_outline)
 
 
 def build(project: Project, *, languages: Sequence[str] | None = None,

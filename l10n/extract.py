@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from l10n import parsecache
 from l10n.atomic import write_text_atomic
 from l10n.catalog import build_template, now_stamp
 from l10n.formats import FormatOptions, format_for
@@ -49,8 +50,12 @@ def read_if_exists(path: Path) -> str | None:
         return None
 
 
-def _template_job(job: tuple[Project, Article, str | None]) -> str:
-    return template_text(*job)
+def _template_job(job: tuple[Project, Article, str | None, bool]) -> str:
+    project, article, previous, keep_parse = job
+    text = template_text(project, article, previous)
+    if keep_parse:
+        parsecache.save(project, article)  # for build, while the parse is at hand
+    return text
 
 
 def extract(project: Project, *, check: bool = False,
@@ -58,6 +63,7 @@ def extract(project: Project, *, check: bool = False,
     """Write (or, with ``check``, list) every template that is out of date."""
     state = State(project.state_dir / "state.json")
     report = StepReport()
+    every = articles is None  # then entries of vanished texts can go from the parse cache
     articles = project.articles() if articles is None else articles
     # A template whose article is gone goes too (catalogs stay: they hold translators' work).
     report.removed = remove_orphans(
@@ -72,7 +78,7 @@ def extract(project: Project, *, check: bool = False,
             report.unchanged += 1
         else:
             stale.append((article, path, inputs, read_if_exists(path)))
-    texts = ordered_map(_template_job, [(project, article, previous)
+    texts = ordered_map(_template_job, [(project, article, previous, not check)
                                         for article, _, _, previous in stale])
     for (article, path, inputs, previous), text in zip(stale, texts):
         if text == previous:
@@ -86,4 +92,6 @@ def extract(project: Project, *, check: bool = False,
         state.record(f"extract:{article.slug}", digest(inputs, digest(text)))
     if not check:
         state.save()
+        if every:
+            parsecache.prune(project, articles)
     return report

@@ -43,6 +43,16 @@ class Outline:
     tables: tuple[tuple[int, ...], ...] = ()  # cells in each row, per table, in order
     front_matter: tuple[str, ...] = ()        # top-level keys
 
+    def to_json(self) -> dict[str, list[object]]:
+        return {name: list(value) for name, value in vars(self).items()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, list[object]]) -> Outline:
+        """The outline ``to_json`` gave; ValueError or TypeError when ``data`` is not one."""
+        values = {name: tuple(data[name]) for name in cls.__dataclass_fields__}
+        values["tables"] = tuple(tuple(rows) for rows in values["tables"])  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]
+
 
 def _attribute_values(pattern: re.Pattern[str], markup: str) -> list[str]:
     return [next(g for g in m.groups() if g is not None) for m in pattern.finditer(markup)]
@@ -226,12 +236,15 @@ def compare_outlines(source: Outline, edition: Outline) -> list[str]:
 
 
 def validate_edition(source_text: str, edition_text: str, *, format_name: str,
-                     path: str, inline: bool = True) -> list[str]:
+                     path: str, inline: bool = True,
+                     source_outline: Outline | None = None) -> list[str]:
     """What differs in structure between a source and its edition; empty when nothing does.
 
     ``inline=False`` compares block structure only; the build uses it because every entry's
     links, images, code spans and tags were already compared with its msgid by the critical
     checks, so the document's inline markup is the source's by construction."""
+    if source_outline is None:
+        source_outline = outline(source_text, format_name=format_name, path=path, inline=inline)
     return compare_outlines(
-        outline(source_text, format_name=format_name, path=path, inline=inline),
+        source_outline,
         outline(edition_text, format_name=format_name, path=path, inline=inline))

@@ -129,19 +129,42 @@ def _parse(text: str, path: str | None, options: FormatOptions) -> _Document:
     return _Document(blocks, fm)
 
 
-@dataclass
-class _Body:
-    """What the text after the front matter parses to: block tokens and translatable blocks."""
-
-    front_matter: FrontMatter | None
+@dataclass(frozen=True)
+class _Tokens:
     tokens: list[Token]
     lines: list[str]
     original: list[int]  # where each line starts in the text as given
     env: dict[str, object]
 
+
+class _Body:
+    """What the text after the front matter parses to: block tokens and translatable blocks,
+    each computed when first asked for."""
+
+    def __init__(self, text: str, path: str | None, blocks: list[Block] | None = None) -> None:
+        self.text = text
+        self.front_matter = frontmatter.front_matter(text, path)
+        if blocks is not None:
+            self.__dict__["blocks"] = blocks  # known from an earlier parse: no parse needed
+
+    @functools.cached_property
+    def parsed(self) -> _Tokens:
+        text, fm = self.text, self.front_matter
+        body = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+        body = body.replace("\0", "\ufffd")  # as markdown-it does: columns stay the same
+        lines = body.split("\n")
+        if fm is not None:
+            lines[:fm.body_line] = [""] * fm.body_line  # keep line numbers; hide the YAML
+            body = "\n".join(lines)
+        starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
+        original = starts if body is text else frontmatter.line_starts(text)
+        env: dict[str, object] = {"line_starts": starts}
+        return _Tokens(_BLOCKS.parse(body, env), lines, original, env)
+
     @functools.cached_property
     def blocks(self) -> list[Block]:  # not needed to check an edition's structure
-        return list(_markdown_blocks(self.tokens, self.lines, self.original, self.env))
+        parsed = self.parsed
+        return list(_markdown_blocks(parsed.tokens, parsed.lines, parsed.original, parsed.env))
 
 
 # The last few texts parsed. A build renders a source, then compares the block structure of the
@@ -150,35 +173,37 @@ _RECENT: dict[str, _Body] = {}
 _RECENT_SIZE = 4
 
 
+def _keep(body: _Body) -> _Body:
+    if len(_RECENT) >= _RECENT_SIZE:
+        del _RECENT[next(iter(_RECENT))]
+    _RECENT[body.text] = body
+    return body
+
+
 def _body(text: str, path: str | None) -> _Body:
     found = _RECENT.get(text)
-    if found is None:
-        found = _parse_body(text, path)
-        if len(_RECENT) >= _RECENT_SIZE:
-            del _RECENT[next(iter(_RECENT))]
-        _RECENT[text] = found
-    return found
+    return found if found is not None else _keep(_Body(text, path))
 
 
-def _parse_body(text: str, path: str | None) -> _Body:
-    fm = frontmatter.front_matter(text, path)
-    body = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
-    body = body.replace("\0", "\ufffd")  # as markdown-it does: columns stay the same
-    lines = body.split("\n")
-    if fm is not None:
-        lines[:fm.body_line] = [""] * fm.body_line  # keep line numbers; hide the YAML
-        body = "\n".join(lines)
-    starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
-    original = starts if body is text else frontmatter.line_starts(text)
-    env: dict[str, object] = {"line_starts": starts}
-    tokens = _BLOCKS.parse(body, env)
-    return _Body(fm, tokens, lines, original, env)
+def block_rows(text: str) -> list[list[object]]:
+    """The translatable blocks after the front matter, as JSON-ready rows for ``remember``."""
+    return [list(vars(block).values()) for block in _body(text, None).blocks]  # field order
+
+
+def remember(text: str, rows: list[list[object]]) -> None:
+    """Take the blocks an earlier parse of exactly this text found (``block_rows``): the next
+    render of the text need not parse it. Rows that do not fit are ignored."""
+    try:
+        blocks = [Block(*row) for row in rows]  # type: ignore[arg-type]
+    except TypeError:
+        return
+    _keep(_Body(text, None, blocks))
 
 
 def block_tokens(text: str) -> list[Token]:
     """markdown-it's block tokens for the document after its front matter (inline not parsed);
     line numbers are the file's. SourceError on malformed front matter."""
-    return _body(text, None).tokens
+    return _body(text, None).parsed.tokens
 
 
 def _markdown_blocks(tokens: list[Token], lines: list[str], original: list[int],

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
+from typing import Self
 
 
 def _stage(path: Path, data: bytes, *, fsync: bool) -> str:
@@ -65,23 +65,34 @@ def write_text_atomic(path: Path, text: str, *, durable: bool = True) -> bool:
     return write_bytes_atomic(path, text.encode("utf-8"), durable=durable)
 
 
-def write_texts_atomic(items: Sequence[tuple[Path, str]], *, durable: bool = True) -> None:
-    """Write many UTF-8 files, each atomically. With ``durable``, one ``os.sync()`` before the
-    renames replaces an fsync per file (a thousand fsyncs cost seconds); each file still goes
-    from old to new in one rename."""
-    if not durable or not hasattr(os, "sync"):
-        for path, text in items:
-            write_text_atomic(path, text, durable=durable)
-        return
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, text in items:
-            staged.append((_stage(path, text.encode("utf-8"), fsync=False), path))
-        os.sync()
-        while staged:
-            tmp, path = staged[0]
-            os.replace(tmp, path)
-            staged.pop(0)
-    finally:
-        for tmp, _ in staged:
-            _discard(tmp)
+class Batch:
+    """Many files written atomically, durably, for the price of one ``os.sync()``.
+
+    ``write`` stages each file beside its destination as soon as it is known (so a caller need
+    not hold them all); leaving the ``with`` block flushes everything to disk once, then renames
+    each file into place. On an error nothing staged is renamed and every staged file goes: each
+    destination keeps its old content. Where ``os.sync`` is missing, each file is fsynced."""
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[str, Path]] = []
+        self._sync = hasattr(os, "sync")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def write(self, path: Path, text: str) -> None:
+        self._staged.append((_stage(path, text.encode("utf-8"), fsync=not self._sync), path))
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            if kind is None and self._staged:
+                if self._sync:
+                    os.sync()
+                while self._staged:
+                    tmp, path = self._staged[0]
+                    os.replace(tmp, path)
+                    self._staged.pop(0)
+        finally:
+            for tmp, _ in self._staged:
+                _discard(tmp)
+            self._staged.clear()

@@ -9,12 +9,11 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polib
 
-from l10n.atomic import write_texts_atomic
+from l10n.atomic import Batch, write_text_atomic
 from l10n.errors import CatalogError
 from l10n.parallel import ordered_map
 from l10n.pofile import format_catalog, parse_catalog, read_catalog
@@ -263,8 +262,15 @@ class UpdateJob:
     glossary: Glossary
 
 
-def merged_text(job: UpdateJob) -> tuple[str, str | None]:
-    """The catalog's new text, and its current text (None when it does not exist yet)."""
+@dataclass(frozen=True)
+class Merged:
+    text: str | None  # None: the catalog already holds exactly this
+    fingerprint: str  # digest of the catalog's text after the merge
+    existed: bool  # the catalog was there before: it may hold translators' work
+
+
+def merged_text(job: UpdateJob) -> Merged:
+    """The catalog's text after merging the template into it."""
     project = job.project
     template_path = project.template_path(job.article.slug)
     path = project.catalog_path(job.language, job.article.slug)
@@ -281,7 +287,8 @@ def merged_text(job: UpdateJob) -> tuple[str, str | None]:
     merged = update_catalog(
         template, previous, language=job.language,
         comments=_glossary_comments(job.glossary, job.article.language, job.language))
-    return format_catalog(merged), current
+    text = format_catalog(merged)
+    return Merged(None if text == current else text, digest(text), current is not None)
 
 
 def update(project: Project, *, languages: Sequence[str] | None = None,
@@ -315,22 +322,23 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
             else:
                 stale.append((UpdateJob(project, article, language, glossary), key, inputs))
     results = ordered_map(merged_text, [job for job, _, _ in stale])
-    fresh: list[tuple[Path, str]] = []      # new catalogs: nothing to lose yet
-    changed: list[tuple[Path, str]] = []    # catalogs that hold translators' work
-    for (job, key, inputs), (text, current) in zip(stale, results):
-        path = project.catalog_path(job.language, job.article.slug)
-        if text == current:
-            report.unchanged += 1
-        elif check:
-            report.written.append(project.relative(path))
-            continue
-        else:
-            (fresh if current is None else changed).append((path, text))
-            report.written.append(project.relative(path))
-        state.record(key, digest(inputs, digest(text)))
-    write_texts_atomic(fresh, durable=False)
-    # Translators' work reaches the disk before any of those files is replaced.
-    write_texts_atomic(changed, durable=True)
+    # Translators' work reaches the disk (one flush for all) before any of it is replaced; a new
+    # catalog holds nothing to lose yet and is written at once.
+    with Batch() as batch:
+        for (job, key, inputs), merged in zip(stale, results):
+            path = project.catalog_path(job.language, job.article.slug)
+            if merged.text is None:
+                report.unchanged += 1
+            elif check:
+                report.written.append(project.relative(path))
+                continue
+            else:
+                if merged.existed:
+                    batch.write(path, merged.text)
+                else:
+                    write_text_atomic(path, merged.text, durable=False)
+                report.written.append(project.relative(path))
+            state.record(key, digest(inputs, merged.fingerprint))
     if not check:
         state.save()
     return report

@@ -8,7 +8,7 @@ results always come back in input order, so output never depends on scheduling.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -27,14 +27,20 @@ def workers() -> int:
     return max(1, int(override)) if override and override.isdigit() else count
 
 
-def ordered_map(function: Callable[[T], R], items: Sequence[T]) -> Iterable[R]:
+def ordered_map(function: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
     """``map(function, items)``, on every core when it pays off. ``function`` must be a
-    module-level function and items picklable."""
+    module-level function and items picklable. Results stream back in order as they are
+    ready, so the caller can write each one while the workers make the next (and need not hold
+    them all); leaving the loop early cancels what has not started."""
     jobs = workers()
     if jobs < 2 or len(items) < MIN_ITEMS:
-        return map(function, items)
+        yield from map(function, items)
+        return
     from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only when it pays
 
     chunk = max(1, len(items) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(function, items, chunksize=chunk))
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        yield from pool.map(function, items, chunksize=chunk)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

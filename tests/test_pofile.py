@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from l10n import linebreak, pofile
+from l10n.atomic import Batch
 from l10n.errors import CatalogError
 from l10n.pofile import format_catalog, parse_catalog, read_catalog, write_catalog
 
@@ -317,6 +318,31 @@ def test_interrupted_write_leaves_old_file_and_no_temporary(tmp_path: Path) -> N
             pytest.raises(KeyboardInterrupt):
         write_catalog(changed, path)
     assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["article.po"]
+
+
+def test_a_batch_flushes_once_then_replaces_every_file(tmp_path: Path) -> None:
+    paths = [tmp_path / "zh" / f"{n}.po" for n in range(3)]
+    for path in paths[:2]:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("old", encoding="utf-8")
+    with mock.patch("os.sync") as sync, Batch() as batch:
+        for n, path in enumerate(paths):
+            batch.write(path, f"new {n}")
+        assert [p.read_text(encoding="utf-8") for p in paths[:2]] == ["old", "old"]
+    assert sync.call_count == 1
+    assert [p.read_text(encoding="utf-8") for p in paths] == ["new 0", "new 1", "new 2"]
+    assert sorted(p.name for p in (tmp_path / "zh").iterdir()) == ["0.po", "1.po", "2.po"]
+
+
+def test_an_error_inside_a_batch_replaces_nothing_and_leaves_no_temporary(tmp_path: Path) -> None:
+    path = tmp_path / "article.po"
+    path.write_text("translators' work", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt), Batch() as batch:
+        batch.write(path, "new")
+        batch.write(tmp_path / "other.po", "new")
+        raise KeyboardInterrupt
+    assert path.read_text(encoding="utf-8") == "translators' work"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["article.po"]
 
 

@@ -12,6 +12,7 @@ POT files ``msgfmt -c`` accepts. Prints a table and writes it to bench/out/resul
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import sys
@@ -137,13 +138,19 @@ def summary(our_total: float | None, results: list[PeerResult]) -> str:
             + ". Target: 5×.")
 
 
-def report(ours: Ours, results: list[PeerResult], *, articles: int, seconds: float) -> str:
+def _our_total(ours: Ours) -> float | None:
+    chain = [ours.steps.get(name) for name in ("extract", "update", "build")]
+    return sum(m.seconds for m in chain if m) if all(chain) else None
+
+
+def report(ours: Ours, results: list[PeerResult], *, articles: int, seconds: float,
+           rounds_line: str = "") -> str:
     ext = ours.steps.get("extract")
     upd = ours.steps.get("update")
     bld = ours.steps.get("build")
     sync = ours.steps.get("sync")
     chain = [m for m in (ext, upd, bld) if m]
-    our_total = sum(m.seconds for m in chain) if len(chain) == 3 else None
+    our_total = _our_total(ours)
     our_peak = max((m.peak_mb or 0 for m in chain), default=None)
     rows = [
         ("| tool | extract s | update s | build s | total s | peak MB | × l10n "
@@ -183,6 +190,7 @@ def report(ours: Ours, results: list[PeerResult], *, articles: int, seconds: flo
         "",
         *rows,
         "",
+        *([rounds_line, ""] if rounds_line else []),
         summary(our_total, results),
         "",
         sync_line,
@@ -211,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated, from: " + ", ".join(peers.PEERS))
     parser.add_argument("--skip-peers", action="store_true")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every tool this many times, interleaved; report each one's best")
     parser.add_argument("--cap", type=float, default=300,
                         help="seconds a peer step may take before it is capped and scaled")
     args = parser.parse_args(argv)
@@ -221,18 +231,34 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     workspace = OUT / f"corpus-{args.articles}"
-    sources = corpus.write_workspace(workspace, articles=args.articles, seed=args.seed)
-    print(f"corpus: {len(sources)} articles in {workspace / 'source'}", flush=True)
-    ours = run_ours(workspace, sources, timeout=3 * args.cap)
-    results = []
-    for peer in chosen:
-        print(f"{peers.NAMES[peer]}…", flush=True)
-        result = peers.run_peer(peer, sources, workspace / "source", OUT / "peers" / peer,
-                                cap=args.cap)
-        timing = f"extract {_s(result.extract.seconds)} s, build {_s(result.build.seconds)} s"
-        print(f"  {result.skipped or timing}", flush=True)
-        results.append(result)
-    text = report(ours, results, articles=args.articles, seconds=time.perf_counter() - started)
+    our_rounds: list[Ours] = []
+    peer_rounds: dict[str, list[PeerResult]] = {peer: [] for peer in chosen}
+    for number in range(1, args.rounds + 1):
+        if args.rounds > 1:
+            print(f"round {number} of {args.rounds}", flush=True)
+        sources = corpus.write_workspace(workspace, articles=args.articles, seed=args.seed)
+        print(f"corpus: {len(sources)} articles in {workspace / 'source'}", flush=True)
+        our_rounds.append(run_ours(workspace, sources, timeout=3 * args.cap))
+        for peer in chosen:
+            print(f"{peers.NAMES[peer]}…", flush=True)
+            result = peers.run_peer(peer, sources, workspace / "source", OUT / "peers" / peer,
+                                    cap=args.cap)
+            timing = f"extract {_s(result.extract.seconds)} s, build {_s(result.build.seconds)} s"
+            print(f"  {result.skipped or timing}", flush=True)
+            peer_rounds[peer].append(result)
+    ours = min(our_rounds, key=lambda o: _our_total(o) or math.inf)
+    results = [min(rounds, key=lambda r: _total(r) or math.inf) for rounds in peer_rounds.values()]
+    if args.rounds > 1:
+        totals = [("l10n", [_our_total(o) for o in our_rounds])] + [
+            (rounds[0].tool, [_total(r) for r in rounds]) for rounds in peer_rounds.values()]
+        rounds_line = (f"Best of {args.rounds} interleaved rounds (each round runs every tool "
+                       "once, in turn); totals per round: " + "; ".join(
+                           f"{tool} {', '.join(_s(t) for t in ts)} s" for tool, ts in totals)
+                       + ".")
+    else:
+        rounds_line = ""
+    text = report(ours, results, articles=args.articles, seconds=time.perf_counter() - started,
+                  rounds_line=rounds_line)
     (OUT / "results.md").write_text(text, encoding="utf-8")
     print()
     print(text)

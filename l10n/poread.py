@@ -31,7 +31,7 @@ _CONTROL = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a
 _S = r'"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"\n'
 _STRINGS = rf"{_S}(?:(?P=o){_S})*"
 _FAST_ENTRY = re.compile(
-    r"(?P<t>(?:\#\ [^\n]*\n)*)"
+    r"(?P<t>(?:\#(?:\ [^\n]*)?\n)*)"  # an empty comment line is a bare #
     r"(?P<x>(?:\#\.\ [^\n]*\n)*)"
     r"(?P<r>(?:\#:[^\n]*\n)*)"
     r"(?P<f>(?:\#,[^\n]*\n)*)"
@@ -356,7 +356,7 @@ class _Reader:
                     "msgctxt": msgctxt, "obsolete": bool(o), "encoding": "utf-8",
                     # Comment text cannot hold a newline, so "\n#. " only starts a line.
                     "comment": x[3:-1].replace("\n#. ", "\n"),
-                    "tcomment": t[2:-1].replace("\n# ", "\n"),
+                    "tcomment": "\n".join(row[2:] for row in t[:-1].split("\n")) if t else "",
                     "occurrences": occurrences, "flags": _flag_list(f) if f else [],
                     "previous_msgctxt": previous[0], "previous_msgid": previous[1],
                     "previous_msgid_plural": previous[2], "linenum": number,

@@ -13,7 +13,7 @@ from conftest import gettext_tool, msgcat, msgfmt_check
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from l10n import linebreak, pofile
+from l10n import linebreak, pofile, poread
 from l10n.atomic import Batch
 from l10n.errors import CatalogError
 from l10n.pofile import format_catalog, parse_catalog, read_catalog, write_catalog
@@ -385,7 +385,8 @@ def assert_linenum_is_the_msgid_line(catalog: polib.POFile, text: str) -> None:
 
 
 @FAST
-@given(catalog=catalogs, header_comment=st.sampled_from(["", "Title.\nSecond line."]),
+@given(catalog=catalogs, header_comment=st.sampled_from(["", "Title.\nSecond line.",
+                                                      "Title.\n\nAfter an empty line."]),
        fuzzy_header=st.booleans())
 def test_random_catalogs_read_like_polib_and_round_trip(
         catalog: polib.POFile, header_comment: str, fuzzy_header: bool) -> None:
@@ -400,6 +401,19 @@ def test_random_catalogs_read_like_polib_and_round_trip(
     indented = text.replace("msgstr ", "  msgstr ", 1)
     assert [fields(entry) for entry in parse_catalog(indented, "x.po")] == [
         fields(entry) for entry in ours]
+
+
+def test_an_empty_comment_line_keeps_the_fast_path() -> None:
+    # msgcat and polib write an empty comment line as a bare "#" (polib heads every file so).
+    text = '#\n# Title.\n#\nmsgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n' \
+        '#\n# note\nmsgid "a"\nmsgstr "b"\n'
+    fast, lines = poread._Reader("x.po"), poread._Reader("x.po")
+    assert fast.read_fast(text) is True
+    lines.read_lines(text)
+    assert [fields(e) for e in fast.entries] == [fields(e) for e in lines.entries]
+    # Unlike polib, which drops a leading empty comment line, we keep it: the file round-trips.
+    assert fast.header is not None and fast.header.tcomment == "\nTitle.\n"
+    assert format_catalog(parse_catalog(text, "x.po")) == text
 
 
 def test_every_comment_kind_previous_strings_and_plurals() -> None:

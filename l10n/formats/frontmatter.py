@@ -7,6 +7,7 @@ a translation replaces only that span, as a double-quoted scalar, and every othe
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,6 +43,10 @@ class Value:
 
 def line_starts(text: str) -> list[int]:
     """Where each line of ``text`` starts in it (lines end with \\n, \\r\\n or \\r)."""
+    if "\r" not in text:  # the usual case, without a regex match object per line
+        starts = [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n"))]
+        starts.pop()
+        return starts
     return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
 
 

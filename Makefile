@@ -9,6 +9,9 @@ $(BIN)/l10n: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# Bytecode once, here: pip skips it where PYTHONDONTWRITEBYTECODE is set, and then every
+	@# command compiles what it imports anew (0.3 s to start instead of 0.15 s).
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib l10n > /dev/null || true
 	@touch $@
 
 sync: $(BIN)/l10n

@@ -181,11 +181,16 @@ class _Run:
             report = self.report.languages.setdefault(
                 language, LanguageReport(language, self.engine.name))
             folder = self.project.locales_dir / language
+            # Every catalog feeds the memory; only those with an untranslated entry stay loaded
+            # (a workspace of a thousand finished catalogs then costs strings, not entries).
+            memory = TranslationMemory()
             catalogs = {}
             for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
                 slug = path.relative_to(folder).with_suffix("").as_posix()
-                catalogs[slug] = (path, read_catalog(path, self.project.relative(path)))
-            memory = TranslationMemory.from_catalogs((s, c) for s, (_, c) in catalogs.items())
+                catalog = read_catalog(path, self.project.relative(path))
+                memory.add_catalog(slug, catalog)
+                if any(_untranslated(entry) for entry in catalog):
+                    catalogs[slug] = (path, catalog)
             for article in articles:
                 if language not in self.project.target_languages(article):
                     continue

@@ -7,6 +7,7 @@ results always come back in input order, so output never depends on scheduling.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
@@ -39,8 +40,12 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
     from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only when it pays
 
     chunk = max(1, len(items) // (jobs * 8))
+    # Forked workers share the parent's memory until they write to it; the garbage collector
+    # writes to every object it visits. Frozen objects are not visited, so stay shared.
+    gc.freeze()
     pool = ProcessPoolExecutor(max_workers=jobs)
     try:
         yield from pool.map(function, items, chunksize=chunk)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()

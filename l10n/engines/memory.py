@@ -34,9 +34,12 @@ class TranslationMemory:
         translation of a msgid wins; a live entry wins over an obsolete one."""
         memory = cls()
         for slug, catalog in catalogs:
-            for entry in catalog:
-                memory.add(slug, entry)
+            memory.add_catalog(slug, catalog)
         return memory
+
+    def add_catalog(self, slug: str, catalog: polib.POFile) -> None:
+        for entry in catalog:
+            self.add(slug, entry)
 
     def add(self, slug: str, entry: polib.POEntry) -> None:
         if not entry.msgid or entry.msgid_plural or not entry.msgstr or entry.fuzzy:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polib
@@ -274,21 +275,50 @@ def merged_text(job: UpdateJob) -> Merged:
     project = job.project
     template_path = project.template_path(job.article.slug)
     path = project.catalog_path(job.language, job.article.slug)
-    template = read_catalog(template_path, project.relative(template_path))
+    template_text = _read_text(template_path, project)
     try:
-        current: str | None = path.read_text(encoding="utf-8")
+        current: str | None = _read_text(path, project)
     except FileNotFoundError:
         current = None
-    except UnicodeDecodeError:
-        # read_catalog names the line of the bad byte.
-        read_catalog(path, project.relative(path))
-        raise
+    template = parse_catalog(template_text, project.relative(template_path))
     previous = parse_catalog(current, project.relative(path)) if current is not None else None
-    merged = update_catalog(
-        template, previous, language=job.language,
-        comments=_glossary_comments(job.glossary, job.article.language, job.language))
-    text = format_catalog(merged)
+    comments = _glossary_comments(job.glossary, job.article.language, job.language)
+    if previous is None and copies_template(template, comments):
+        text = new_catalog_text(template, template_text, job.language)
+    else:
+        text = format_catalog(update_catalog(template, previous, language=job.language,
+                                             comments=comments))
     return Merged(None if text == current else text, digest(text), current is not None)
+
+
+def _read_text(path: Path, project: Project) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        read_catalog(path, project.relative(path))  # names the line of the bad byte
+        raise
+
+
+def copies_template(template: polib.POFile, comments: Comments | None) -> bool:
+    """Whether a new catalog's entries are the template's, byte for byte: nothing to merge, and
+    no entry the merge would change (no flags, translator comments, plurals or glossary hints)."""
+    return all(not (entry.flags or entry.tcomment or entry.msgstr or entry.msgid_plural
+                    or entry.obsolete or entry.previous_msgid is not None
+                    or entry.previous_msgctxt is not None
+                    or (comments is not None and comments(entry.msgid)))
+               for entry in template if entry.msgid)
+
+
+def new_catalog_text(template: polib.POFile, template_text: str, language: str,
+                     date: str | None = None) -> str:
+    """What ``format_catalog(update_catalog(template, None, ...))`` gives when
+    ``copies_template``: the catalog's header, then the template's entries as they are written."""
+    head = polib.POFile(wrapwidth=79, encoding="utf-8")
+    head.header = ""
+    head.metadata = catalog_header(template, language, None, date or now_stamp())
+    blank = template_text.find("\n\n")  # the header entry ends at the first blank line
+    entries = template_text[blank + 2:] if blank >= 0 else ""
+    return format_catalog(head) + ("\n" + entries if entries else "")
 
 
 def update(project: Project, *, languages: Sequence[str] | None = None,

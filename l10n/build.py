@@ -120,14 +120,14 @@ def make_edition(job: Job) -> Outcome:
     problems = structure_problems(article, text, shown, outline) if text != article.text else []
     if problems:
         # Name the entries that change the structure, publish without them, and fail the build.
-        culprits = [entry for entry in table.values()
-                    if structure_problems(article, render_edition(
-                        project, article, language, {entry.msgid: entry.msgstr}), shown, outline)]
-        for entry in culprits:
+        culprits = [(entry, own) for entry in table.values()
+                    if (own := structure_problems(article, render_edition(
+                        project, article, language, {entry.msgid: entry.msgstr}), shown, outline))]
+        for entry, own in culprits:
             del table[entry.msgid]
             outcome.errors.append(
                 f"{po_name}:{entry.linenum}: the translation changes the document's structure "
-                f"({'; '.join(problems)}); the source text is kept for that block")
+                f"({'; '.join(own)}); the source text is kept for that block")
         if not culprits:
             outcome.errors.append(f"{shown}: structure differs from the source: "
                                   + "; ".join(problems))

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from l10n.atomic import write_text_atomic
+from l10n.formats import SUFFIXES
 from l10n.project import Article, Project
 from l10n.state import digest
 from l10n.validate import Outline
@@ -45,7 +46,7 @@ def folder(project: Project) -> Path:
 
 
 def _path(project: Project, article: Article) -> Path | None:
-    if article.path.suffix.lower() not in (".md", ".markdown"):
+    if SUFFIXES.get(article.suffix.lower()) != "markdown":
         return None
     return folder(project) / f"{digest(_code_version(), article.text)}.json"
 

@@ -28,8 +28,6 @@ _ANCHOR_ATTR = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]
 _URL_ATTR = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
                        re.IGNORECASE)
 _HEADING_ID = re.compile(r"\{#([^\s}]+)[^}]*\}\s*$")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
-_TOP_KEY = re.compile(r"""^(?![\s#-])(["']?)([^:\n"']+)\1[ \t]*:(?:[ \t]|$)""", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -60,16 +58,13 @@ def _attribute_values(pattern: re.Pattern[str], markup: str) -> list[str]:
 
 def markdown_outline(text: str, *, inline: bool = True) -> Outline:
     """The outline of a Markdown document. ``inline=False`` parses blocks only (much faster):
-    links and inline HTML anchors are then left out."""
-    keys: list[str] = []
-    match = _FRONT_MATTER.match(text)
-    if match is not None:
-        keys = [m.group(2).strip() for m in _TOP_KEY.finditer(match.group(1))]
-    if inline:
-        tokens = _MD.parse(text if match is None else text[match.end():])
-    else:
-        from l10n.formats import markdown
+    links and inline HTML anchors are then left out. SourceError on malformed front matter."""
+    from l10n.formats import frontmatter, markdown
 
+    keys = frontmatter.keys(markdown.front_matter(text))
+    if inline:
+        tokens = _MD.parse(markdown.body_text(text))
+    else:
         tokens = markdown.block_tokens(text)  # the parse the build's render already made
     headings: list[int] = []
     links: list[str] = []

@@ -129,12 +129,15 @@ def language_line(text: str) -> int | None:
         fm = front_matter(text, None)
     except SourceError:
         return None
+    item = _lang_item(fm)
+    return None if fm is None or item is None else fm.first_line + item[0].start_mark.line
+
+
+def keys(fm: FrontMatter | None) -> list[str]:
+    """The top-level keys, in order (scalar keys only: a complex key is no name)."""
     if fm is None or fm.mapping is None:
-        return None
-    for key, _ in fm.mapping.value:
-        if isinstance(key, yaml.ScalarNode) and key.value == "lang":
-            return fm.first_line + key.start_mark.line
-    return None
+        return []
+    return [key.value for key, _ in fm.mapping.value if isinstance(key, yaml.ScalarNode)]
 
 
 def language_edit(fm: FrontMatter, language: str) -> list[tuple[int, int, str]]:
@@ -168,13 +171,18 @@ def _compose(yaml_text: str) -> yaml.Node | None:
     return yaml.compose(yaml_text, Loader=yaml.SafeLoader)
 
 
-def _lang_value(fm: FrontMatter | None) -> yaml.ScalarNode | None:
+def _lang_item(fm: FrontMatter | None) -> tuple[yaml.Node, yaml.Node] | None:
     if fm is None or fm.mapping is None:
         return None
     for key, value in fm.mapping.value:
         if isinstance(key, yaml.ScalarNode) and key.value == "lang":
-            return value if isinstance(value, yaml.ScalarNode) else None
+            return key, value
     return None
+
+
+def _lang_value(fm: FrontMatter | None) -> yaml.ScalarNode | None:
+    item = _lang_item(fm)
+    return item[1] if item is not None and isinstance(item[1], yaml.ScalarNode) else None
 
 
 def _yaml_quoted(value: str) -> str:

@@ -148,7 +148,9 @@ class _Body:
             self.__dict__["blocks"] = blocks  # known from an earlier parse: no parse needed
 
     @functools.cached_property
-    def parsed(self) -> _Tokens:
+    def source(self) -> tuple[str, list[str]]:
+        """What markdown-it parses, and its lines: line breaks as \\n, the front matter's lines
+        blank (line numbers stay the file's)."""
         text, fm = self.text, self.front_matter
         body = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
         body = body.replace("\0", "\ufffd")  # as markdown-it does: columns stay the same
@@ -156,6 +158,12 @@ class _Body:
         if fm is not None:
             lines[:fm.body_line] = [""] * fm.body_line  # keep line numbers; hide the YAML
             body = "\n".join(lines)
+        return body, lines
+
+    @functools.cached_property
+    def parsed(self) -> _Tokens:
+        text = self.text
+        body, lines = self.source
         starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
         original = starts if body is text else frontmatter.line_starts(text)
         env: dict[str, object] = {"line_starts": starts}
@@ -198,6 +206,17 @@ def remember(text: str, rows: list[list[object]]) -> None:
     except TypeError:
         return
     _keep(_Body(text, None, blocks))
+
+
+def front_matter(text: str) -> FrontMatter | None:
+    """The article's front matter, as every parse of it sees it; SourceError when malformed."""
+    return _body(text, None).front_matter
+
+
+def body_text(text: str) -> str:
+    """The article as markdown-it parses it: the front matter's lines blank, so line numbers
+    stay the file's. SourceError on malformed front matter."""
+    return _body(text, None).source[0]
 
 
 def block_tokens(text: str) -> list[Token]:

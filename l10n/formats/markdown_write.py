@@ -75,7 +75,7 @@ def _write_flow(block: Block, translation: str) -> str | None:
         if _block_types(probe) != [expected, "inline", expected.replace("open", "close")]:
             parts[0] = _escape_first(parts[0])
     out = []
-    for index, part in enumerate(parts[:-1]):
+    for part in parts[:-1]:
         out.append(part if odd_backslashes(part) else part + "  ")
         out.append("\n" + block.prefix)
     out.append(parts[-1])

@@ -200,7 +200,6 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
                 old.setdefault(_key(entry), entry)
     candidates = [e for e in old.values() if e.msgstr and not e.msgid_plural]
     choices = [e.msgid for e in candidates]
-    used: set[tuple[str | None, str]] = set()
     for tentry in template:
         if not tentry.msgid:
             continue
@@ -210,7 +209,6 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
         provenance: list[str] = []
         match = old.get(_key(tentry))
         if match is not None:
-            used.add(_key(match))
             entry.msgstr = match.msgstr
             entry.tcomment = match.tcomment
             entry.flags = [f for f in match.flags if f != "fuzzy"]
@@ -241,7 +239,7 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
     if previous is not None:
         live = {_key(e) for e in catalog}
         for entry in previous:
-            if not entry.msgid or _key(entry) in used or _key(entry) in live or not entry.msgstr:
+            if not entry.msgid or _key(entry) in live or not entry.msgstr:
                 continue
             live.add(_key(entry))
             gone = polib.POEntry(msgid=entry.msgid, msgctxt=entry.msgctxt, msgstr=entry.msgstr,
@@ -324,15 +322,12 @@ def new_catalog_text(template: polib.POFile, template_text: str, language: str,
 def update(project: Project, *, languages: Sequence[str] | None = None,
            check: bool = False, articles: Sequence[Article] | None = None) -> StepReport:
     """Templates -> catalogs for every article and target language (or just ``languages``)."""
-    from l10n.glossary import Glossary
+    from l10n.glossary import load_glossary
 
     state = State(project.state_dir / "state.json")
     report = StepReport()
     articles = project.articles() if articles is None else articles
-    glossary = Glossary.load(
-        project.glossary_path, languages=project.settings.languages,
-        source_languages=sorted({a.language for a in articles}),
-        display=project.relative(project.glossary_path))
+    glossary = load_glossary(project, articles)
     glossary_print = file_digest(project.glossary_path)
     stale: list[tuple[UpdateJob, str, str]] = []
     for article in articles:

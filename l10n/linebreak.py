@@ -18,7 +18,6 @@ from functools import lru_cache
 
 # libunistring's enum of break properties (unilbrk.h).
 UNDEFINED, PROHIBITED, POSSIBLE, MANDATORY = 0, 1, 2, 3
-# Characters that force a line break (UAX #14 classes BK and NL; LF and CR never reach us raw).
 
 # A break function takes the escaped string as UTF-8 bytes, the byte offsets where a break is
 # forbidden, the width and the start column, and returns the byte offsets where new lines start.

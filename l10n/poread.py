@@ -138,7 +138,7 @@ class _Reader:
         elif phase != _BETWEEN:
             raise self.missing()
         if mark == ":":
-            self.occurrences.extend(_references(line[2:]))
+            self.occurrences.extend(_references(line))
         elif mark == ",":
             self.flags.extend(_flag_list(line + "\n"))
         elif mark == ".":
@@ -337,13 +337,6 @@ class _Reader:
                     msgstr = s[1:-2] if s.count("\n") == 1 else _lines(s, o)
                     if "\\" in msgstr:
                         msgstr = _value(msgstr)
-                occurrences = []
-                if r:
-                    for reference in r.split():
-                        if reference != "#:":
-                            name, colon, place = reference.rpartition(":")
-                            occurrences.append((name, place) if colon and place.isdigit()
-                                               else (reference, ""))
                 previous: tuple[str | None, str | None, str | None] = (None, None, None)
                 if p:
                     self.previous_lines(p, number - 1 - p.count("\n"))
@@ -357,7 +350,8 @@ class _Reader:
                     # Comment text cannot hold a newline, so "\n#. " only starts a line.
                     "comment": x[3:-1].replace("\n#. ", "\n"),
                     "tcomment": "\n".join(row[2:] for row in t[:-1].split("\n")) if t else "",
-                    "occurrences": occurrences, "flags": _flag_list(f) if f else [],
+                    "occurrences": _references(r) if r else [],
+                    "flags": _flag_list(f) if f else [],
                     "previous_msgctxt": previous[0], "previous_msgid": previous[1],
                     "previous_msgid_plural": previous[2], "linenum": number,
                 }
@@ -416,11 +410,11 @@ def _plural_forms(block: str) -> dict[int, str]:
 
 
 def _references(block: str) -> list[tuple[str, str]]:
+    """The (file, line) pairs of one or more `#:` lines (a space after `#:` is optional)."""
     occurrences = []
-    for reference in block.split():
-        if reference != "#:":
-            name, colon, place = reference.rpartition(":")
-            occurrences.append((name, place) if colon and place.isdigit() else (reference, ""))
+    for reference in block[2:].replace("\n#:", " ").split():
+        name, colon, place = reference.rpartition(":")
+        occurrences.append((name, place) if colon and place.isdigit() else (reference, ""))
     return occurrences
 
 

@@ -103,8 +103,7 @@ def load_settings(pyproject: Path) -> Settings:
                 path=pyproject, line=line,
                 hint="known settings: " + ", ".join(known),
             )
-        values[key] = _check_value(key, value, Settings.__dataclass_fields__[key].default,
-                                   pyproject, line)
+        values[key] = _check_value(key, value, known[key].default, pyproject, line)
     if "source_language" in values:
         values["source_language"] = normalise_language(
             values["source_language"], where="[tool.l10n] source_language", path=pyproject,

@@ -17,13 +17,6 @@ class StepReport:
     errors: list[str] = field(default_factory=list)   # things the user must fix; exit code 1
     removed: list[str] = field(default_factory=list)  # generated files whose source is gone
 
-    def merge(self, other: StepReport) -> None:
-        self.written += other.written
-        self.unchanged += other.unchanged
-        self.notes += other.notes
-        self.errors += other.errors
-        self.removed += other.removed
-
 
 def remove_orphans(root: Path, keep: set[Path], suffixes: tuple[str, ...], *, check: bool,
                    shown: Callable[[Path], str]) -> list[str]:

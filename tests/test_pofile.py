@@ -461,6 +461,13 @@ def test_crlf_bom_blank_lines_and_comments_without_space_are_read() -> None:
         "no space", "no space", "a", "bc", 6)
 
 
+@pytest.mark.parametrize("keyword", ["msgid", "  msgid"])  # fast reader, line-by-line reader
+def test_a_reference_without_space_after_the_mark_is_read_like_msgcat(keyword: str) -> None:
+    text = H + f'#:a.md:1 b.md:2\n#: c.md d:e.md:3\n{keyword} "a"\nmsgstr "b"\n'
+    entry, = parse_catalog(text, "x.po")
+    assert entry.occurrences == [("a.md", "1"), ("b.md", "2"), ("c.md", ""), ("d:e.md", "3")]
+
+
 def test_comments_before_an_ordinary_first_entry_stay_with_it() -> None:
     catalog = parse_catalog('# note\nmsgid "a"\nmsgstr "b"\n', "x.po")
     assert (catalog.header, catalog[0].tcomment) == ("", "note")

@@ -156,6 +156,9 @@ EngineOption = Annotated[
                       "(+ MICROSOFT_REGION), LIBRE_API_KEY (optional), YANDEX_API_KEY, "
                       "BAIDU_APPID + BAIDU_APPKEY, MYMEMORY_EMAIL (optional)."),
 ]
+EngineUrlOption = Annotated[
+    str | None, typer.Option(help="LibreTranslate server, e.g. http://host:5000/ (libre).")
+]
 
 
 @app.command("translate")
@@ -163,9 +166,7 @@ def translate_command(
     ctx: typer.Context,
     lang: LangOption = None,
     engine: EngineOption = None,
-    engine_url: Annotated[
-        str | None, typer.Option(help="LibreTranslate server, e.g. http://host:5000/ (libre).")
-    ] = None,
+    engine_url: EngineUrlOption = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Count what would be sent per language; send nothing.")
     ] = False,
@@ -249,8 +250,8 @@ def build_command(
 def sync_command(
     ctx: typer.Context,
     lang: LangOption = None,
-    engine: Annotated[str | None, typer.Option(help="Machine-translation engine.")] = None,
-    engine_url: Annotated[str | None, typer.Option(help="Engine server URL (libre).")] = None,
+    engine: EngineOption = None,
+    engine_url: EngineUrlOption = None,
     no_mt: Annotated[bool, typer.Option("--no-mt", help="No machine translation.")] = False,
 ) -> None:
     """The whole chain: extract, update, translate, build, and what needs a human."""

@@ -21,12 +21,12 @@ from l10n.engines import DEFAULT_TIMEOUT, Engine, create_engine
 from l10n.engines.cache import TranslationCache
 from l10n.engines.dispatch import Answer, Dispatcher
 from l10n.engines.memory import TranslationMemory
+from l10n.glossary import load_glossary
 from l10n.pofile import read_catalog, write_catalog
 from l10n.project import Project
 from l10n.protect import (
     TOKEN,
     DraftRejected,
-    GlossaryLike,
     Protected,
     check_terms,
     check_tokens,
@@ -162,7 +162,8 @@ class _Run:
         self.cache = TranslationCache.for_state_dir(project.state_dir) if engine.remote else None
         self.dispatcher = Dispatcher(engine, self.cache, concurrency=concurrency,
                                      retries=retries, backoff=backoff)
-        self.glossary = _load_glossary(project)
+        self.articles = project.articles()
+        self.glossary = load_glossary(project, self.articles)
         self.files: list[_File] = []
         self.waiting: dict[tuple[str, str, str], _Waiting] = {}
         # Who waits for each text's answer: whole msgids and sentence-by-sentence retries.
@@ -173,7 +174,7 @@ class _Run:
 
     # -- planning: memory, copies and cache hits settle at once; the rest waits for the engine --
     def plan(self, languages: list[str]) -> None:
-        articles = self.project.articles()
+        articles = self.articles
         checked: set[tuple[str, str]] = set()
         for language in languages:
             if not any(language in self.project.target_languages(a) for a in articles):
@@ -329,11 +330,9 @@ class _Run:
     def _verified(self, protected: Protected, translated: str) -> str:
         """restore() and, beyond the msgid's own terms, no forbidden variant of any term."""
         draft = restore(protected, translated)
-        find_forbidden = getattr(self.glossary, "find_forbidden", None)
-        if find_forbidden is not None:
-            for hit in find_forbidden(draft, protected.target):
-                if hit.text not in protected.source:
-                    raise DraftRejected(f"forbidden variant {hit.text!r} in the draft")
+        for hit in self.glossary.find_forbidden(draft, protected.target):
+            if hit.text not in protected.source:
+                raise DraftRejected(f"forbidden variant {hit.text!r} in the draft")
         return draft
 
     # -- results --------------------------------------------------------------------------------
@@ -384,17 +383,3 @@ def _untranslated(entry: polib.POEntry) -> bool:
     return bool(entry.msgid) and not entry.obsolete and not entry.msgid_plural \
         and not entry.msgstr
 
-
-def _load_glossary(project: Project) -> GlossaryLike | None:
-    path = project.glossary_path
-    if not path.exists():
-        return None
-    try:
-        from l10n.glossary import Glossary
-    except ImportError:
-        return None
-    sources = tuple(dict.fromkeys(a.language for a in project.articles()))
-    glossary: GlossaryLike = Glossary.load(path, languages=project.settings.languages,
-                                           source_languages=sources,
-                                           display=project.relative(path))
-    return glossary

@@ -27,12 +27,15 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from l10n.errors import ConfigError, GlossaryError
 from l10n.project import normalise_language, same_language
+
+if TYPE_CHECKING:
+    from l10n.project import Article, Project
 
 OPTIONS = ("keep", "case_sensitive", "note", "forbidden")
 # libyaml's parser where PyYAML has it: the same nodes and line marks, ten times faster.
@@ -162,17 +165,22 @@ class Glossary:
         """One hint per distinct term of ``msgid`` (a ``source`` text) that has a ``target``
         form: ``glossary: <source form> → <target form>``, with ``(keep)`` and the note."""
         lines: list[str] = []
-        seen: set[int] = set()
-        for hit in self.find(msgid, source):
+        for hit, wanted in self.pinned(msgid, source, target):
             term = hit.term
-            wanted = term.form(target)
-            if id(term) in seen or wanted is None:
-                continue
-            seen.add(id(term))
             extras = (["keep"] if term.keep else []) + ([term.note] if term.note else [])
             suffix = f" ({'; '.join(extras)})" if extras else ""
             lines.append(f"glossary: {term.form(source) or hit.text} → {wanted}{suffix}")
         return lines
+
+    def pinned(self, text: str, source: str, target: str) -> list[tuple[TermHit, str]]:
+        """Each distinct term of a ``source`` text that has a ``target`` form: its first hit
+        and that form."""
+        found: dict[int, tuple[TermHit, str]] = {}
+        for hit in self.find(text, source):
+            wanted = hit.term.form(target)
+            if wanted is not None and id(hit.term) not in found:
+                found[id(hit.term)] = (hit, wanted)
+        return list(found.values())
 
     def _matcher(self, language: str, *, forbidden: bool) -> _Matcher:
         key = (language, forbidden)
@@ -186,6 +194,14 @@ class Glossary:
                     pairs.append((form, term))
             matcher = self._matchers[key] = _Matcher(pairs)
         return matcher
+
+
+def load_glossary(project: Project, articles: Sequence[Article]) -> Glossary:
+    """The workspace glossary (empty when there is no glossary.yml); every term needs a form in
+    each language ``articles`` are written in."""
+    return Glossary.load(project.glossary_path, languages=project.settings.languages,
+                         source_languages=sorted({a.language for a in articles}),
+                         display=project.relative(project.glossary_path))
 
 
 def _best_key(mapping: Mapping[str, object], language: str) -> str | None:

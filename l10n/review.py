@@ -30,7 +30,7 @@ from l10n.catalog import (
     is_draft,
     now_stamp,
 )
-from l10n.checks import CheckContext, Finding, context_for, has_critical, load_glossary, run_checks
+from l10n.checks import CheckContext, Finding, check_entry, context_for, has_critical, load_glossary
 from l10n.errors import CatalogError, SourceError
 from l10n.pofile import format_catalog, parse_catalog, read_catalog
 from l10n.project import Article, Project
@@ -267,8 +267,7 @@ class _Catalog:
             glossary=tuple(c[len(GLOSSARY_PREFIX):].strip() for c in comments
                            if c.startswith(GLOSSARY_PREFIX)),
             previous_msgid=entry.previous_msgid,
-            findings=tuple(run_checks(entry.msgid, entry.msgstr, self.context)
-                           if not entry.msgid_plural else ()))
+            findings=tuple(check_entry(entry, self.context)))
 
     def find(self, msgctxt: str | None, msgid: str) -> polib.POEntry:
         for entry in self.catalog:
@@ -291,18 +290,18 @@ class _Catalog:
             reject_entry(entry)
             self.stamp(reviewer)
             return Outcome(draft, "rejected")
-        if decision.action is Action.EDIT and decision.msgstr is not None:
-            edit_entry(entry, decision.msgstr)
+        edited = decision.msgstr if decision.action is Action.EDIT else None
+        if edited is not None:
+            edit_entry(entry, edited)
             self.stamp(reviewer)
-            findings = tuple(run_checks(entry.msgid, entry.msgstr, self.context))
-            if has_critical(findings) and not force:
+        findings = tuple(check_entry(entry, self.context))
+        if has_critical(findings) and not force:
+            if edited is not None:
                 # The reviewer's text is kept, as a draft: the critical finding still blocks it.
                 entry.flags.insert(0, "fuzzy")
-                return Outcome(draft, "held", findings)
-            return Outcome(draft, "edited", findings)
-        findings = tuple(run_checks(entry.msgid, entry.msgstr, self.context))
-        if has_critical(findings) and not force:
             return Outcome(draft, "held", findings)
+        if edited is not None:
+            return Outcome(draft, "edited", findings)
         approve_entry(entry)
         self.stamp(reviewer)
         return Outcome(draft, "approved", findings)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from l10n.catalog import stats, word_count
+from l10n.catalog import CatalogStats, stats, word_count
 from l10n.pofile import read_catalog
 from l10n.project import Article, Project
 
@@ -26,13 +26,10 @@ class StatusRow:
     words: int          # words of the source strings
 
     @property
-    def strings(self) -> int:
-        return self.approved + self.drafts + self.untranslated
-
-    @property
     def percent(self) -> float:
         """Share of strings approved; an article with nothing to translate is done."""
-        return 100.0 * self.approved / self.strings if self.strings else 100.0
+        return CatalogStats(self.approved, self.drafts, self.untranslated, self.words,
+                            approved_words=0).percent_approved
 
     def to_dict(self) -> dict[str, Any]:
         return {"article": self.slug, "language": self.language, "approved": self.approved,
@@ -41,15 +38,13 @@ class StatusRow:
 
 
 def article_status(project: Project, article: Article, language: str) -> StatusRow:
-    """Counts from the catalog; without one, every string of the template (or, before
-    ``extract``, of the article itself) is untranslated."""
+    """Counts from the catalog; without one, every string of the template (which has no
+    msgstr) or, before ``extract``, of the article itself is untranslated."""
     path = project.catalog_path(language, article.slug)
     if not path.exists():
         path = project.template_path(article.slug)
     if path.exists():
         counts = stats(read_catalog(path, project.relative(path)))
-        if path == project.template_path(article.slug):
-            return StatusRow(article.slug, language, 0, 0, counts.total, counts.words)
         return StatusRow(article.slug, language, counts.approved, counts.drafts,
                          counts.untranslated, counts.words)
     from l10n.extract import segments_of

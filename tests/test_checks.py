@@ -77,40 +77,62 @@ def test_terms_inside_code_or_link_targets_are_not_terms(glossary: Glossary) -> 
                  zh(glossary=glossary)) == []
 
 
+# -- one check, one example (default context: Markdown, en -> zh) ------------------------------
+
+EXAMPLES = [
+    pytest.param("Read [the guide](https://example.com/guide) first.",
+                 "先阅读[指南](https://example.com/guid)。",
+                 ["critical: links: link https://example.com/guide missing",
+                  "critical: links: link https://example.com/guid added"],
+                 id="link targets must survive"),
+    pytest.param("Read [the guide](https://example.com/guide) first.",
+                 "先阅读[指南](https://example.com/guide)。", [], id="a surviving link target"),
+    pytest.param("[a](/x) and [b](/x)", "[甲](/x)和乙",
+                 ["critical: links: link /x missing (1 of 2)"],
+                 id="a link given twice must appear twice"),
+    pytest.param("Run `pip install l10n` now.", "现在运行 `pip 安装 l10n`。",
+                 ["critical: code: code span `pip install l10n` missing",
+                  "critical: code: code span `pip 安装 l10n` added"],
+                 id="code spans are never translated"),
+    pytest.param("![A cat](cat.png)", "![一只猫](dog.png)",
+                 ["critical: images: image cat.png missing",
+                  "critical: images: image dog.png added"], id="images"),
+    pytest.param("Press <kbd>Ctrl</kbd> to copy", "按 Ctrl 复制",
+                 ["critical: tags: tag <kbd> missing", "critical: tags: tag </kbd> missing"],
+                 id="inline html tags"),
+    pytest.param("This is **very** important", "这很重要",
+                 ["functional: emphasis: **strong** spans: 1 in the source, 0 in the translation"],
+                 id="emphasis counts are functional"),
+    pytest.param("This is *quite* **very** important", "这*相当***非常**重要", [],
+                 id="emphasis kept"),
+    pytest.param("See https://example.com/a or write to help@example.org.",
+                 "详情见 https://example.com/b。",
+                 ["functional: urls: https://example.com/a missing",
+                  "functional: urls: help@example.org missing"],
+                 id="urls and addresses in the text"),
+    pytest.param("Hello {name}, you have %s messages {{< ref x >}}", "你好，你有消息",
+                 ["critical: placeholders: placeholder {name} missing",
+                  "critical: placeholders: placeholder %s missing",
+                  "critical: placeholders: placeholder {{< ref x >}} missing"],
+                 id="placeholders are critical"),
+    pytest.param(" Hello world", "你好世界 ",
+                 ["cosmetic: whitespace: leading whitespace differs from the source",
+                  "cosmetic: whitespace: trailing whitespace differs from the source"],
+                 id="leading and trailing whitespace"),
+    pytest.param("This sentence is a reasonably long English sentence.", "好。",
+                 [("cosmetic: length: the translation is 4% of the source's length; "
+                   "about 35% is usual")], id="length outliers"),
+    pytest.param("This sentence is a reasonably long English sentence.",
+                 "这是一个相当长的英语句子。", [], id="a usual length"),
+]
+
+
+@pytest.mark.parametrize(("msgid", "msgstr", "expected"), EXAMPLES)
+def test_each_check_on_its_example(msgid: str, msgstr: str, expected: list[str]) -> None:
+    assert found(msgid, msgstr) == expected
+
+
 # -- markup -----------------------------------------------------------------------------------
-
-def test_link_targets_must_survive() -> None:
-    assert found("Read [the guide](https://example.com/guide) first.",
-                 "先阅读[指南](https://example.com/guid)。") == [
-        "critical: links: link https://example.com/guide missing",
-        "critical: links: link https://example.com/guid added"]
-    assert found("Read [the guide](https://example.com/guide) first.",
-                 "先阅读[指南](https://example.com/guide)。") == []
-
-
-def test_a_link_given_twice_must_appear_twice() -> None:
-    assert found("[a](/x) and [b](/x)", "[甲](/x)和乙") == [
-        "critical: links: link /x missing (1 of 2)"]
-
-
-def test_code_spans_are_never_translated() -> None:
-    assert found("Run `pip install l10n` now.", "现在运行 `pip 安装 l10n`。") == [
-        "critical: code: code span `pip install l10n` missing",
-        "critical: code: code span `pip 安装 l10n` added"]
-
-
-def test_images_and_inline_html_tags() -> None:
-    assert found("![A cat](cat.png)", "![一只猫](dog.png)") == [
-        "critical: images: image cat.png missing", "critical: images: image dog.png added"]
-    assert found("Press <kbd>Ctrl</kbd> to copy", "按 Ctrl 复制") == [
-        "critical: tags: tag <kbd> missing", "critical: tags: tag </kbd> missing"]
-
-
-def test_emphasis_counts_are_functional() -> None:
-    assert found("This is **very** important", "这很重要") == [
-        "functional: emphasis: **strong** spans: 1 in the source, 0 in the translation"]
-    assert found("This is *quite* **very** important", "这*相当***非常**重要") == []
-
 
 def test_html_articles_compare_tags_and_attributes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(markup_checks, "_html_markup_problems", lambda: None)
@@ -132,14 +154,7 @@ def test_the_html_format_module_decides_for_html_articles(monkeypatch: pytest.Mo
         "critical: markup: <b> lost in '一个粗体链接'"]
 
 
-# -- URLs, numbers, placeholders ----------------------------------------------------------------
-
-def test_urls_and_addresses_in_the_text() -> None:
-    assert found("See https://example.com/a or write to help@example.org.",
-                 "详情见 https://example.com/b。") == [
-        "functional: urls: https://example.com/a missing",
-        "functional: urls: help@example.org missing"]
-
+# -- numbers -----------------------------------------------------------------------------------
 
 def test_numbers_match_whatever_their_separators() -> None:
     assert found("Founded in 2015 with 1,000 staff.", "成立于 2015 年，员工 1000 人。") == []
@@ -155,13 +170,6 @@ def test_numbers_match_whatever_their_separators() -> None:
     assert found("有 3 个。", "There are three.", en) == []
 
 
-def test_placeholders_are_critical() -> None:
-    assert found("Hello {name}, you have %s messages {{< ref x >}}", "你好，你有消息") == [
-        "critical: placeholders: placeholder {name} missing",
-        "critical: placeholders: placeholder %s missing",
-        "critical: placeholders: placeholder {{< ref x >}} missing"]
-
-
 # -- text -------------------------------------------------------------------------------------
 
 def test_a_translation_identical_to_its_source(glossary: Glossary) -> None:
@@ -173,19 +181,6 @@ def test_a_translation_identical_to_its_source(glossary: Glossary) -> None:
     # Between variants of one language nothing needs to differ.
     en_gb = CheckContext(source_language="en", target_language="en_GB")
     assert found("Machine learning is fun", "Machine learning is fun", en_gb) == []
-
-
-def test_leading_and_trailing_whitespace() -> None:
-    assert found(" Hello world", "你好世界 ") == [
-        "cosmetic: whitespace: leading whitespace differs from the source",
-        "cosmetic: whitespace: trailing whitespace differs from the source"]
-
-
-def test_length_outliers() -> None:
-    assert found("This sentence is a reasonably long English sentence.", "好。") == [
-        "cosmetic: length: the translation is 4% of the source's length; about 35% is usual"]
-    assert found("This sentence is a reasonably long English sentence.",
-                 "这是一个相当长的英语句子。") == []
 
 
 # -- Chinese typography -------------------------------------------------------------------------

@@ -153,28 +153,16 @@ def test_an_unknown_key_in_a_term(tmp_path: Path) -> None:
         "(expected a language (en, zh) or keep, case_sensitive, note, forbidden)")
 
 
-def test_a_language_the_workspace_does_not_have(tmp_path: Path) -> None:
-    text = """\
-        terms:
-          - en: Tian Yuandong
-            zh: 田渊栋
-          - en: Jia Yangqing
-            de: Jia Yangqing
-        """
+@pytest.mark.parametrize(("text", "line", "language"), [
+    ("terms:\n  - en: Tian Yuandong\n    zh: 田渊栋\n  - en: Jia Yangqing\n    de: Jia Yangqing\n",
+     5, "de"),
+    ("terms:\n  - en: Yann LeCun\n    forbidden:\n      fr: [Yann Le Cun]\n", 4, "fr"),
+], ids=["form", "forbidden"])
+def test_a_language_the_workspace_does_not_have(tmp_path: Path, text: str, line: int,
+                                                language: str) -> None:
     assert error_of(tmp_path, text) == (
-        "glossary.yml:5: language 'de' is not one of this workspace's languages (en, zh) "
-        "(add it to [tool.l10n] languages or remove it)")
-
-
-def test_a_forbidden_language_the_workspace_does_not_have(tmp_path: Path) -> None:
-    text = """\
-        terms:
-          - en: Yann LeCun
-            forbidden:
-              fr: [Yann Le Cun]
-        """
-    assert error_of(tmp_path, text).startswith(
-        "glossary.yml:4: language 'fr' is not one of this workspace's languages (en, zh)")
+        f"glossary.yml:{line}: language '{language}' is not one of this workspace's languages "
+        "(en, zh) (add it to [tool.l10n] languages or remove it)")
 
 
 def test_every_term_needs_a_form_in_each_source_language(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from l10n.checks import markup, text, glossary, style, chinese  # noqa: F401  (they register)
 # isort: on
 from l10n.checks.chinese import HAN
-from l10n.checks.inline import SEPARATOR, Inline, parse, parse_html, parse_markdown, plain_text
+from l10n.checks.inline import SEPARATOR, Inline, parse, parse_html, parse_markdown
 from l10n.checks.registry import (
     CHECKS,
     SEVERITIES,
@@ -33,13 +33,13 @@ from l10n.checks.workspace import (
     check_entry,
     check_workspace,
     context_for,
-    load_glossary,
     publication_gate,
 )
+from l10n.glossary import load_glossary
 
 __all__ = [
     "CHECKS", "HAN", "SEPARATOR", "SEVERITIES", "Check", "CheckContext", "Finding", "Inline", "Pair",
     "Report", "check", "check_entry", "check_workspace", "context_for", "has_critical",
-    "load_glossary", "parse", "parse_html", "parse_markdown", "plain_text", "publication_gate",
+    "load_glossary", "parse", "parse_html", "parse_markdown", "publication_gate",
     "run_checks",
 ]

@@ -15,12 +15,7 @@ def glossary(pair: Pair) -> Iterator[str]:
         return
     source, target = context.source_language, context.target_language
     present = {id(hit.term) for hit in context.glossary.find(pair.msgstr, target)}
-    seen: set[int] = set()
-    for hit in context.glossary.find(pair.msgid, source):
-        form = hit.term.form(target)
-        if form is None or id(hit.term) in seen:
-            continue
-        seen.add(id(hit.term))
+    for hit, form in context.glossary.pinned(pair.msgid, source, target):
         if id(hit.term) not in present:
             yield f'"{hit.text}" must be {form}'
     for hit in context.glossary.find_forbidden(pair.msgstr, target):

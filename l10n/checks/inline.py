@@ -108,8 +108,3 @@ def parse(text: str, format_name: str) -> Inline:
     if _MARKDOWN_SPECIAL.search(text) is None:
         return Inline(text, text)   # plain words: no markup to find, skip the parser
     return parse_markdown(text)
-
-
-def plain_text(text: str, format_name: str) -> str:
-    """The words a reader sees in a msgid, without markup (for counting and searching)."""
-    return parse(text, format_name).display

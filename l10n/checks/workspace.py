@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from l10n.checks.registry import SEVERITIES, CheckContext, Finding, run_checks
+from l10n.glossary import load_glossary
 from l10n.pofile import read_catalog
 
 if TYPE_CHECKING:
@@ -32,15 +33,6 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def load_glossary(project: Project, articles: Sequence[Article]) -> Glossary:
-    """The workspace glossary (empty when there is no glossary.yml)."""
-    from l10n.glossary import Glossary
-
-    return Glossary.load(project.glossary_path, languages=project.settings.languages,
-                         source_languages=sorted({a.language for a in articles}),
-                         display=project.relative(project.glossary_path))
 
 
 def context_for(project: Project, article: Article, language: str,

@@ -80,16 +80,8 @@ def _translator_class(name: str) -> Callable[..., Any]:
     }[name]
 
 
-# Each provider's codes, as deep-translator validates them (None: fetched from the provider).
-_CODES: dict[str, set[str] | None] = {
-    "google": set(dt_constants.GOOGLE_LANGUAGES_TO_CODES.values()),
-    "deepl": set(dt_constants.DEEPL_LANGUAGE_TO_CODE.values()),
-    "mymemory": set(dt_constants.MY_MEMORY_LANGUAGES_TO_CODES.values()),
-    "libre": set(dt_constants.LIBRE_LANGUAGES_TO_CODES.values()),
-    "baidu": set(dt_constants.BAIDU_LANGUAGE_TO_CODE.values()),
-    "microsoft": None,
-    "yandex": None,
-}
+# Each provider's language names and codes, as deep-translator validates them (microsoft and
+# yandex: none, their codes are fetched from the provider).
 _NAMES: dict[str, dict[str, str]] = {
     "google": dt_constants.GOOGLE_LANGUAGES_TO_CODES,
     "deepl": dt_constants.DEEPL_LANGUAGE_TO_CODE,
@@ -97,6 +89,7 @@ _NAMES: dict[str, dict[str, str]] = {
     "libre": {k.lower(): v for k, v in dt_constants.LIBRE_LANGUAGES_TO_CODES.items()},
     "baidu": dt_constants.BAIDU_LANGUAGE_TO_CODE,
 }
+_CODES = {engine: set(codes.values()) for engine, codes in _NAMES.items()}
 # Chinese by script: what each provider calls Simplified and Traditional.
 _CHINESE = {"google": ("zh-CN", "zh-TW"), "deepl": ("zh", None), "mymemory": ("zh-CN", "zh-TW"),
             "libre": ("zh", None), "microsoft": ("zh-hans", "zh-hant"), "yandex": ("zh", None),
@@ -129,7 +122,7 @@ def provider_code(engine: str, locale: str) -> str:
         candidates.append(language)
         english = (parsed.english_name or "").lower()
         candidates.append(_NAMES.get(engine, {}).get(english))
-    known = _CODES[engine]
+    known = _CODES.get(engine)
     for candidate in candidates:
         if candidate is None:
             continue

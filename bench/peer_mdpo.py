@@ -5,7 +5,6 @@ scale their time to the whole corpus; see ``peers.py`` for the machinery they sh
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -16,10 +15,8 @@ from peers import (
     Step,
     _fill_all,
     _first_error,
-    identical,
-    identity,
+    identity_rebuild,
     measure,
-    msgfmt_passes,
     pseudo,
 )
 
@@ -168,14 +165,8 @@ def _per_article(result: PeerResult, sources: Sequence[Path], work: Path,
     result.build = run_step("build", built, work, budget=budget, articles=reach)
     result.build.failed.update({stem: "no catalog from extract" for stem in result.extract.failed
                                 if not (po / f"{stem}.po").exists()})
-    _fill_all(pot, po, identity)
-    shutil.rmtree(out)
-    out.mkdir()
-    run_step("build", built, work, budget=budget, articles=reach)
-    result.identical = identical(sources, out)
-    pots = sorted(pot.glob("*.pot"))
-    result.pots, result.pot_ok = len(pots), msgfmt_passes(pots)
-    return result
+    return identity_rebuild(result, sources, pot, po, out, lambda: run_step(
+        "build", built, work, budget=budget, articles=reach))
 
 
 def run_mdpo(sources: Sequence[Path], source_dir: Path, work: Path, *,

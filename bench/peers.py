@@ -178,12 +178,13 @@ def fill(source: Path, target: Path, translate: Callable[[str], str], *,
     return filled
 
 
-def msgfmt_passes(paths: Sequence[Path]) -> int:
-    """How many of ``paths`` ``msgfmt -c`` accepts."""
-    return sum(
+def pot_counts(folder: Path) -> tuple[int, int]:
+    """How many templates are under ``folder``, and how many of them ``msgfmt -c`` accepts."""
+    pots = sorted(folder.glob("**/*.pot"))
+    return len(pots), sum(
         subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)],
                        check=False, capture_output=True).returncode == 0
-        for path in paths)
+        for path in pots)
 
 
 def identical(sources: Sequence[Path], editions: Path, suffix: str = ".md") -> int:
@@ -271,9 +272,10 @@ def compile_bytecode(*folders: Path) -> None:
 def install(peer: str) -> str | None:
     """Install one peer if needed; returns why it cannot be run, or None."""
     if peer in ("tt", "mdpo", "mdpo-cli"):
-        venv = PEERS_VENV if peer == "tt" else MDPO_VENV
-        why = (_venv(PEERS_VENV, "translate-toolkit[markdown]", "translate.storage.markdown")
-               if peer == "tt" else _venv(MDPO_VENV, "mdpo", "mdpo"))
+        venv, requirement, module = ((PEERS_VENV, "translate-toolkit[markdown]",
+                                      "translate.storage.markdown") if peer == "tt"
+                                     else (MDPO_VENV, "mdpo", "mdpo"))
+        why = _venv(venv, requirement, module)
         if why is None:
             compile_bytecode(venv / "lib")
         return why
@@ -294,13 +296,32 @@ def _first_error(measured: Measured) -> str:
     return (lines[-1] if lines else f"exit code {measured.returncode}")[:200]
 
 
+def _po_name(stem: str) -> str:
+    return f"{stem}.po"
+
+
 def _fill_all(pots: Path, pos: Path, translate: Callable[[str], str],
-              name: Callable[[str], str] = lambda stem: f"{stem}.po") -> None:
+              name: Callable[[str], str] = _po_name) -> None:
     for pot in sorted(pots.glob("*.pot")):
         try:
             fill(pot, pos / name(pot.stem), translate)
         except (OSError, ValueError) as error:  # polib rejects it: the build will miss it
             print(f"  cannot fill {pot.name}: {error}", file=sys.stderr)
+
+
+def identity_rebuild(result: PeerResult, sources: Sequence[Path], pot: Path, po: Path,
+                     out: Path, rebuild: Callable[[], object],
+                     name: Callable[[str], str] = _po_name) -> PeerResult:
+    """The untimed end of every peer's chain: catalogs from ``pot`` filled with msgstr = msgid
+    into ``po`` (named by ``name``), ``rebuild()`` into a fresh ``out``; then the editions
+    identical to their source and the templates ``msgfmt -c`` accepts."""
+    _fill_all(pot, po, identity, name)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    rebuild()
+    result.identical = identical(sources, out)
+    result.pots, result.pot_ok = pot_counts(pot)
+    return result
 
 
 def _step(measured: Measured, sources: Sequence[Path], outputs: Path, suffix: str) -> Step:
@@ -323,14 +344,9 @@ def run_tt(sources: Sequence[Path], source_dir: Path, work: Path, *, timeout: fl
     build = measure([python, "-m", "translate.convert.po2md", "-i", str(po), "-t",
                      str(source_dir), "-o", str(out)], timeout=timeout)
     result.build = _step(build, sources, out, ".md")
-    _fill_all(pot, po, identity)
-    shutil.rmtree(out, ignore_errors=True)
-    measure([python, "-m", "translate.convert.po2md", "-i", str(po), "-t", str(source_dir),
-             "-o", str(out)], timeout=timeout)
-    result.identical = identical(sources, out)
-    pots = sorted(pot.glob("*.pot"))
-    result.pots, result.pot_ok = len(pots), msgfmt_passes(pots)
-    return result
+    return identity_rebuild(result, sources, pot, po, out, lambda: measure(
+        [python, "-m", "translate.convert.po2md", "-i", str(po), "-t", str(source_dir),
+         "-o", str(out)], timeout=timeout))
 
 
 def _po4a_config(sources: Sequence[Path], work: Path) -> Path:
@@ -368,13 +384,8 @@ def run_po4a(sources: Sequence[Path], source_dir: Path, work: Path, *,
     _fill_all(pot, po, pseudo, zh_po)
     build = measure(["po4a", "--no-update", str(config)], timeout=timeout)
     result.build = _step(build, sources, out, ".md")
-    _fill_all(pot, po, identity, zh_po)
-    shutil.rmtree(out, ignore_errors=True)
-    measure(["po4a", "--no-update", str(config)], timeout=timeout)
-    result.identical = identical(sources, out)
-    pots = sorted(pot.glob("*.pot"))
-    result.pots, result.pot_ok = len(pots), msgfmt_passes(pots)
-    return result
+    return identity_rebuild(result, sources, pot, po, out, lambda: measure(
+        ["po4a", "--no-update", str(config)], timeout=timeout), zh_po)
 
 
 def _runner(peer: str) -> Callable[..., PeerResult]:

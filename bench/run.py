@@ -81,8 +81,7 @@ def run_ours(workspace: Path, sources: list[Path], *, timeout: float) -> Ours:
     _fill_catalogs(zh, peers.identity)
     step("build (identity)", "build", "--min-approved", "0", timed=False)
     ours.identical = identical(sources, workspace / "build" / "zh")
-    pots = sorted((workspace / "locales" / "templates").glob("**/*.pot"))
-    ours.pots, ours.pot_ok = len(pots), peers.msgfmt_passes(pots)
+    ours.pots, ours.pot_ok = peers.pot_counts(workspace / "locales" / "templates")
     step("sync (settle)", "sync", timed=False)
     step("sync", "sync")
     return ours

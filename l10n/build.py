@@ -173,7 +173,7 @@ def build(project: Project, *, languages: Sequence[str] | None = None,
                 continue
             own = same_language(language, article.language)
             catalog = project.catalog_path(language, article.slug)
-            inputs = digest(BUILDER_VERSION, article.text, language, str(options),
+            inputs = digest(BUILDER_VERSION, article.digest, language, str(options),
                             "" if own else file_digest(catalog), glossary_print)
             key = f"build:{language}:{article.slug}"
             out = project.edition_path(language, article)

@@ -72,7 +72,7 @@ def extract(project: Project, *, check: bool = False,
     stale: list[tuple[Article, Path, str, str | None]] = []
     for article in articles:
         path = project.template_path(article.slug)
-        inputs = digest(EXTRACTOR_VERSION, article.text, article.language,
+        inputs = digest(EXTRACTOR_VERSION, article.digest, article.language,
                         "\0".join(project.settings.front_matter_keys))
         if state.fresh(f"extract:{article.slug}", digest(inputs, file_digest(path))):
             report.unchanged += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
@@ -17,6 +18,9 @@ R = TypeVar("R")
 
 # Below this many items the pool costs more than it saves.
 MIN_ITEMS = 64
+# Items sent to a worker at once, and chunks in flight per worker beyond the one awaited.
+MAX_CHUNK = 16
+AHEAD = 2
 
 
 def workers() -> int:
@@ -31,21 +35,36 @@ def workers() -> int:
 def ordered_map(function: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
     """``map(function, items)``, on every core when it pays off. ``function`` must be a
     module-level function and items picklable. Results stream back in order as they are
-    ready, so the caller can write each one while the workers make the next (and need not hold
-    them all); leaving the loop early cancels what has not started."""
+    ready, so the caller can write each one while the workers make the next; leaving the loop
+    early cancels what has not started.
+
+    Work goes out in small chunks, a few ahead of the one the caller waits for, so neither the
+    workers nor the caller ever hold more than a few chunks of jobs and results: memory does not
+    grow with the workspace."""
     jobs = workers()
     if jobs < 2 or len(items) < MIN_ITEMS:
         yield from map(function, items)
         return
-    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only when it pays
+    from concurrent.futures import Future, ProcessPoolExecutor  # multiprocessing: when it pays
 
-    chunk = max(1, len(items) // (jobs * 8))
+    size = max(1, min(MAX_CHUNK, len(items) // (jobs * 8)))
+    chunks = (items[start:start + size] for start in range(0, len(items), size))
     # Forked workers share the parent's memory until they write to it; the garbage collector
     # writes to every object it visits. Frozen objects are not visited, so stay shared.
     gc.freeze()
     pool = ProcessPoolExecutor(max_workers=jobs)
+    pending: deque[Future[list[R]]] = deque()
     try:
-        yield from pool.map(function, items, chunksize=chunk)
+        for chunk in chunks:
+            pending.append(pool.submit(_each, function, chunk))
+            if len(pending) > AHEAD * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
+
+
+def _each(function: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
+    return [function(item) for item in chunk]

@@ -48,7 +48,7 @@ def folder(project: Project) -> Path:
 def _path(project: Project, article: Article) -> Path | None:
     if SUFFIXES.get(article.suffix.lower()) != "markdown":
         return None
-    return folder(project) / f"{digest(_code_version(), article.text)}.json"
+    return folder(project) / f"{digest(_code_version(), article.digest)}.json"
 
 
 def save(project: Project, article: Article) -> None:

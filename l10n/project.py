@@ -11,6 +11,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from l10n.errors import ConfigError, SourceError
+from l10n.state import digest
 
 CONFIG_FILE = "pyproject.toml"
 
@@ -37,14 +38,56 @@ class Settings:
 
 @dataclass(frozen=True)
 class Article:
-    """One source document: where it is, its slug (path under source/ without suffix), its text and
-    the language it is written in (front matter ``lang:`` or ``<html lang>``, else the default)."""
+    """One source document: where it is, its slug (path under source/ without suffix), the language
+    it is written in (front matter ``lang:`` or ``<html lang>``, else the default) and the digest
+    of its bytes.
+
+    The text itself is not kept: a workspace of thousands of articles would otherwise sit in
+    memory (and be copied to every worker). ``text`` reads the file again, checks it is still
+    what was loaded, and keeps the last article read, so a step working on one article at a time
+    reads it once."""
 
     path: Path
     slug: str
     suffix: str
-    text: str
     language: str
+    digest: str
+    shown: str = field(compare=False)   # the path as messages show it
+
+    @property
+    def text(self) -> str:
+        path, known, text = _LAST_READ
+        if path == self.path and known == self.digest:
+            return text
+        data = _read(self.path, self.shown)
+        if digest(data) != self.digest:
+            raise SourceError("changed while l10n was running", path=self.shown,
+                              hint="run the command again")
+        text = _decode(data, self.shown)
+        _LAST_READ[:] = [self.path, self.digest, text]
+        return text
+
+
+_LAST_READ: list[Any] = [None, None, None]   # path, digest, text of the last article read
+
+
+def _read(path: Path, shown: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror}", path=shown) from None
+
+
+def _decode(data: bytes, shown: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceError(
+            f"not UTF-8 (byte 0x{data[exc.start]:02x})", path=shown, line=line,
+            hint="save the file as UTF-8",
+        ) from None
+    return text.removeprefix("\ufeff")
 
 
 def normalise_language(code: str, *, where: str = "language", path: Path | str | None = None,
@@ -221,27 +264,20 @@ class Project:
     def load_article(self, path: Path) -> Article:
         from l10n.formats import format_for
 
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise SourceError(f"cannot read: {exc.strerror}", path=self.relative(path)) from None
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise SourceError(
-                f"not UTF-8 (byte 0x{data[exc.start]:02x})", path=self.relative(path), line=line,
-                hint="save the file as UTF-8",
-            ) from None
-        text = text.removeprefix("\ufeff")
+        shown = self.relative(path)
+        data = _read(path, shown)
+        text = _decode(data, shown)
         fmt = format_for(path)
-        declared = fmt.declared_language(text, self.relative(path))
+        declared = fmt.declared_language(text, shown)
         language = self.settings.source_language
         if declared is not None:
-            language = normalise_language(declared, where="lang", path=self.relative(path),
+            language = normalise_language(declared, where="lang", path=shown,
                                           line=fmt.language_line(text))
         slug = path.relative_to(self.source_dir).with_suffix("").as_posix()
-        return Article(path=path, slug=slug, suffix=path.suffix, text=text, language=language)
+        article = Article(path=path, slug=slug, suffix=path.suffix, language=language,
+                          digest=digest(data), shown=shown)
+        _LAST_READ[:] = [path, article.digest, text]
+        return article
 
     def articles(self) -> list[Article]:
         return [self.load_article(path) for path in self.article_paths()]

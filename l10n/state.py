@@ -6,15 +6,19 @@ writes nothing when the bytes come out the same.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
+
+try:  # hashlib's blake2b itself; importing hashlib would also map OpenSSL (3.6 MB) for nothing
+    from _blake2 import blake2b
+except ImportError:  # not CPython
+    from hashlib import blake2b
 
 from l10n.atomic import write_text_atomic
 
 
 def digest(*parts: bytes | str) -> str:
-    h = hashlib.blake2b(digest_size=16)
+    h = blake2b(digest_size=16)
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))

@@ -9,6 +9,7 @@ leaves valid files and a rerun continues where it stopped (the cache remembers w
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,12 @@ from l10n.protect import (
 )
 
 SAVE_EVERY = 25          # save a catalog after this many new drafts (and always at the end)
+# The window: catalogs are opened (in article order) while fewer than WINDOW_CATALOGS are open and
+# fewer than WINDOW_ENTRIES entries wait for the engine; a catalog whose entries are all settled
+# is saved and let go. Enough entries to keep the engine's workers busy, few enough catalogs that
+# memory stays flat however large the workspace.
+WINDOW_CATALOGS = 64
+WINDOW_ENTRIES = 2000
 MT_NOTE = "machine translation: "
 TM_NOTE = "translation memory: "
 COPY_NOTE = "copied: nothing to translate but glossary terms, code, URLs or numbers"
@@ -95,7 +102,9 @@ class TranslateReport:
 
 @dataclass(frozen=True)
 class DraftProgress:
-    """Reported after each entry is settled (drafted or failed)."""
+    """Reported after each entry is settled (drafted or failed). ``total`` counts the entries of
+    every language surveyed so far: it is exact from the start for one target language and grows
+    when the next language's catalogs are surveyed."""
 
     engine: str
     done: int
@@ -111,7 +120,10 @@ class _File:
     path: Path
     display: str
     catalog: polib.POFile
+    order: int                      # place in the run: files_written comes out in this order
     unsaved: int = 0
+    pending: int = 0                # entries planned but neither drafted nor failed yet
+    planned: bool = False
 
 
 @dataclass
@@ -132,6 +144,9 @@ def translate_workspace(project: Project, *, languages: Sequence[str] | None = N
                         retries: int = 5, backoff: float = 0.5) -> TranslateReport:
     """Draft every untranslated entry of every catalog of ``languages`` (default: all).
 
+    Catalogs are opened a window at a time (WINDOW_CATALOGS, WINDOW_ENTRIES) and let go once
+    their entries are settled and saved, so memory does not grow with the workspace.
+
     Raises EngineError (exit code 2) when the provider is unreachable or refuses the key; every
     draft obtained until then is saved first."""
     if engine is None:
@@ -141,10 +156,9 @@ def translate_workspace(project: Project, *, languages: Sequence[str] | None = N
     run = _Run(project, engine, dry_run=dry_run, progress=progress,
                concurrency=project.settings.concurrency, retries=retries, backoff=backoff)
     try:
-        run.plan([project.language(code) for code in languages] if languages
-                 else list(project.settings.languages))
-        if not dry_run:
-            run.send()
+        for language in ([project.language(code) for code in languages] if languages
+                         else list(project.settings.languages)):
+            run.translate(language)
     finally:
         run.finish()
     return run.report
@@ -164,55 +178,106 @@ class _Run:
                                      retries=retries, backoff=backoff)
         self.articles = project.articles()
         self.glossary = load_glossary(project, self.articles)
-        self.files: list[_File] = []
+        self.opened = 0
+        self.open: dict[Path, _File] = {}
+        self.pending = 0                 # entries of open catalogs waiting for the engine
+        self.written: dict[str, int] = {}
+        # Texts on their way: the entries waiting for each, and who else waits (sentence retries).
         self.waiting: dict[tuple[str, str, str], _Waiting] = {}
-        # Who waits for each text's answer: whole msgids and sentence-by-sentence retries.
         self.callbacks: dict[tuple[str, str, str], list[Callable[[Answer], None]]] = {}
-        self.answered: dict[tuple[str, str, str], Answer] = {}
+        # What lasts the whole run, so that no text is sent twice, however far apart its uses:
+        # texts the engine translated in this run (the translation is in the cache), texts it
+        # refused (few, kept whole), and in a dry run the texts that would be sent. The first
+        # and last are kept as hash(key), a few dozen bytes a text rather than the text: two
+        # texts with one hash (odds about n²/2⁶⁴) count as one, which at worst counts a cache
+        # hit as the engine's, since the translation itself is looked up by the full text.
+        self.sent: set[int] = set()
+        self.refused: dict[tuple[str, str, str], Answer] = {}
+        self.would: set[int] = set()
         self.total = 0
         self.done = 0
 
-    # -- planning: memory, copies and cache hits settle at once; the rest waits for the engine --
-    def plan(self, languages: list[str]) -> None:
-        articles = self.articles
-        checked: set[tuple[str, str]] = set()
-        for language in languages:
-            if not any(language in self.project.target_languages(a) for a in articles):
-                continue
-            report = self.report.languages.setdefault(
-                language, LanguageReport(language, self.engine.name))
-            folder = self.project.locales_dir / language
-            # Every catalog feeds the memory; only those with an untranslated entry stay loaded
-            # (a workspace of a thousand finished catalogs then costs strings, not entries).
-            memory = TranslationMemory()
-            catalogs = {}
-            for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
-                slug = path.relative_to(folder).with_suffix("").as_posix()
-                catalog = read_catalog(path, self.project.relative(path))
-                memory.add_catalog(slug, catalog)
-                if any(_untranslated(entry) for entry in catalog):
-                    catalogs[slug] = (path, catalog)
-            for article in articles:
-                if language not in self.project.target_languages(article):
-                    continue
-                if article.slug not in catalogs:
-                    continue   # no catalog yet: `l10n update` makes it
-                if (article.language, language) not in checked:
-                    self.engine.check_languages(article.language, language)
-                    checked.add((article.language, language))
-                path, catalog = catalogs[article.slug]
-                file = _File(path, self.project.relative(path), catalog)
-                self.files.append(file)
-                for entry in catalog:
-                    if _untranslated(entry):
-                        if was_rejected(entry):
-                            report.left_for_review += 1   # a reviewer said no to a draft
-                            continue
-                        self._plan_entry(file, entry, article.language, language, memory, report)
+    # -- one language: survey every catalog, then open those with work a window at a time -------
+    def translate(self, language: str) -> None:
+        surveyed = self._survey(language)
+        if surveyed is None:
+            return
+        memory, work = surveyed
+        report = self.report.languages[language]
+        queue = deque(work)
+        if self.dry_run:
+            while queue:
+                self._open(*queue.popleft(), language, memory, report)
+            return
+        self._fill(queue, language, memory, report)
+        while queue:
+            for answer in self.dispatcher.answers(final=False):
+                self._take(answer)
+                self._fill(queue, language, memory, report)
+            if queue:   # nothing in flight but a batch waiting for more texts: open one more
+                self._open(*queue.popleft(), language, memory, report)
+        for answer in self.dispatcher.answers():
+            self._take(answer)
 
+    def _survey(self, language: str) -> tuple[TranslationMemory, list[tuple[str, Path]]] | None:
+        """The memory of ``language`` (from every catalog) and, in article order, the source
+        language and path of each catalog with an untranslated entry. Counts the entries to
+        settle into the progress total. None when no article targets the language."""
+        articles = [a for a in self.articles if language in self.project.target_languages(a)]
+        if not articles:
+            return None
+        self.report.languages.setdefault(language, LanguageReport(language, self.engine.name))
+        folder = self.project.locales_dir / language
+        wanted = {article.slug for article in articles}
+        memory = TranslationMemory()
+        found: dict[str, tuple[Path, int]] = {}
+        for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
+            slug = path.relative_to(folder).with_suffix("").as_posix()
+            catalog = read_catalog(path, self.project.relative(path))
+            memory.add_catalog(slug, catalog)
+            if slug in wanted:
+                untranslated = [entry for entry in catalog if _untranslated(entry)]
+                if untranslated:
+                    found[slug] = (path, sum(not was_rejected(e) for e in untranslated))
+        work = []
+        checked: set[str] = set()
+        for article in articles:
+            if article.slug not in found:
+                continue   # no catalog yet (`l10n update` makes it), or nothing to do
+            if article.language not in checked:
+                self.engine.check_languages(article.language, language)
+                checked.add(article.language)
+            path, count = found[article.slug]
+            self.total += count
+            work.append((article.language, path))
+        return memory, work
+
+    def _fill(self, queue: deque[tuple[str, Path]], target: str, memory: TranslationMemory,
+              report: LanguageReport) -> None:
+        while queue and len(self.open) < WINDOW_CATALOGS and self.pending < WINDOW_ENTRIES:
+            self._open(*queue.popleft(), target, memory, report)
+
+    def _open(self, source: str, path: Path, target: str, memory: TranslationMemory,
+              report: LanguageReport) -> None:
+        display = self.project.relative(path)
+        file = _File(path, display, read_catalog(path, display), self.opened)
+        self.opened += 1
+        self.open[path] = file
+        for entry in file.catalog:
+            if _untranslated(entry):
+                if was_rejected(entry):
+                    report.left_for_review += 1   # a reviewer said no to a draft
+                    continue
+                self._plan_entry(file, entry, source, target, memory, report)
+        file.planned = True
+        if self.dry_run or not file.pending:
+            self._close(file)
+
+    # -- planning: memory, copies and cache hits settle at once; the rest waits for the engine --
     def _plan_entry(self, file: _File, entry: polib.POEntry, source: str, target: str,
                     memory: TranslationMemory, report: LanguageReport) -> None:
-        self.total += 1
+        file.pending += 1
+        self.pending += 1
         protected = protect(entry.msgid, target, source_language=source, glossary=self.glossary)
         recall = memory.recall(entry.msgid)
         if recall is not None:
@@ -236,34 +301,54 @@ class _Run:
         if self.dry_run:
             if self.dispatcher.cached(*key) is not None:
                 report.from_cache += 1
-            elif key not in self.waiting:
+            elif hash(key) not in self.would:
                 report.would_send += 1
                 report.would_send_chars += len(core)
-                self.waiting[key] = _Waiting(*key)
+                self.would.add(hash(key))
             return
         waiting = self.waiting.get(key)
-        if waiting is None:
-            waiting = self.waiting[key] = _Waiting(*key)
-            self._ask(key, self._on_whole)
+        if waiting is not None:          # already asked for: wait with the others
+            waiting.entries.append((file, entry, protected, lead, trail))
+            return
+        waiting = self.waiting[key] = _Waiting(*key)
         waiting.entries.append((file, entry, protected, lead, trail))
+        self._ask(key, self._on_whole)   # may answer at once (cache, or earlier in the run)
 
     def _ask(self, key: tuple[str, str, str], callback: Callable[[Answer], None]) -> None:
-        if key in self.answered:
-            callback(self.answered[key])
+        if key in self.callbacks:
+            self.callbacks[key].append(callback)
             return
-        self.callbacks.setdefault(key, []).append(callback)
+        answer = self._recall(key)
+        if answer is not None:
+            callback(answer)
+            return
+        self.callbacks[key] = [callback]
         self.dispatcher.request(*key)
 
+    def _recall(self, key: tuple[str, str, str]) -> Answer | None:
+        """The answer this run already had for ``key``, or None. The engine's translation comes
+        back from the cache, by the full key (so a hash shared by two texts costs at worst a
+        cache hit counted as the engine's); what came from the cache the first time comes from
+        it again through the dispatcher; a local engine keeps nothing (asking again is free)."""
+        if key in self.refused:
+            return self.refused[key]
+        if self.cache is None or hash(key) not in self.sent:
+            return None
+        translation = self.dispatcher.cached(*key)
+        return None if translation is None else Answer(*key, translation)
+
     # -- sending --------------------------------------------------------------------------------
-    def send(self) -> None:
-        for answer in self.dispatcher.answers():
-            key = (answer.source, answer.target, answer.text)
-            self.answered[key] = answer
-            for callback in self.callbacks.pop(key, []):
-                callback(answer)
+    def _take(self, answer: Answer) -> None:
+        key = (answer.source, answer.target, answer.text)
+        if answer.translation is None:
+            self.refused[key] = answer
+        elif not answer.cached and self.cache is not None:
+            self.sent.add(hash(key))
+        for callback in self.callbacks.pop(key, []):
+            callback(answer)
 
     def _on_whole(self, answer: Answer) -> None:
-        waiting = self.waiting[(answer.source, answer.target, answer.text)]
+        waiting = self.waiting.pop((answer.source, answer.target, answer.text))
         report = self.report.languages[answer.target]
         failed = []
         for file, entry, protected, lead, trail in waiting.entries:
@@ -347,11 +432,18 @@ class _Run:
             file.unsaved += 1
             if file.unsaved >= SAVE_EVERY:
                 self._save(file)
-        self._tick()
+        self._settle(file)
 
     def _fail(self, file: _File, entry: polib.POEntry, target: str, reason: str) -> None:
         self.report.languages[target].failed.append(
             Failure(file.display, entry.linenum, entry.msgid, reason))
+        self._settle(file)
+
+    def _settle(self, file: _File) -> None:
+        file.pending -= 1
+        self.pending -= 1
+        if file.planned and not file.pending:
+            self._close(file)
         self._tick()
 
     def _tick(self) -> None:
@@ -361,16 +453,25 @@ class _Run:
 
     def _save(self, file: _File) -> None:
         written = file.unsaved and write_catalog(file.catalog, file.path)
-        if written and file.display not in self.report.files_written:
-            self.report.files_written.append(file.display)
+        if written and file.display not in self.written:
+            self.written[file.display] = file.order
         file.unsaved = 0
+
+    def _close(self, file: _File) -> None:
+        """Every entry of the catalog is settled: save it and let it go."""
+        if not self.dry_run:
+            self._save(file)
+        self.pending -= file.pending     # a dry run's texts that would be sent: none will come
+        file.pending = 0
+        self.open.pop(file.path, None)
 
     def finish(self) -> None:
         """Save every catalog with new drafts, stop the engine's workers, close the cache."""
         try:
-            for file in self.files:
+            for file in list(self.open.values()):
                 self._save(file)
         finally:
+            self.report.files_written = sorted(self.written, key=self.written.__getitem__)
             self.dispatcher.close()
             for language, report in self.report.languages.items():
                 report.requests = self.dispatcher.requests.get(language, 0)

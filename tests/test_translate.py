@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import polib
@@ -13,15 +14,18 @@ import pytest
 from deep_translator import LibreTranslator
 from typer.testing import CliRunner
 
+from l10n import draft
 from l10n.cli import app
 from l10n.draft import DraftProgress, translate_workspace
+from l10n.engines.cache import TranslationCache
 from l10n.errors import EngineError
 from l10n.glossary import Glossary
 from l10n.project import Project
+from l10n.protect import protect
 
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import msgfmt_check
-from libre_server import running
+from libre_server import LibreServer, running
 
 GLOSSARY = """\
 terms:
@@ -324,3 +328,195 @@ def test_pseudo_engine_keeps_markup_and_pins_names(tmp_path: Path) -> None:
     drafts = {e.msgid: e.msgstr for e in entries(project, "a")}
     assert drafts[MSGIDS[1]].startswith("田渊栋 ŵööŕķš ŵîîţĥ **杨立昆** ààţ [FAIR](https://")
     assert not (project.state_dir / "mt-cache.sqlite3").exists()
+
+
+# -- windows: catalogs are opened a few at a time, and nothing about the result may show it ----
+SHARED = [f"Shared sentence {n} about Yann LeCun and FAIR." for n in range(5)]
+
+
+def windowed_workspace(root: Path) -> Project:
+    """Seven catalogs: texts shared across them, one from memory, one copied, one in the cache,
+    one a reviewer rejected, and enough distinct texts that batches span catalogs."""
+    articles = {
+        "a": MSGIDS[:6],
+        "b": MSGIDS[2:8] + SHARED[:2],
+        "c": [MSGIDS[8], MSGIDS[9], MSGIDS[0], "Only in c, about PyTorch."],
+        "d": [MSGIDS[0], MSGIDS[1], *SHARED],
+        "e": [f"Distinct line {n} at FAIR." for n in range(13)] + ["A rejected draft."],
+        "f": SHARED[::-1],
+        "g": [f"Distinct line {n} at FAIR." for n in range(7, 11)] + [MSGIDS[3]],
+    }
+    project = make_workspace(root, articles, {"d": {MSGIDS[0]: "田渊栋 加入 FAIR"}})
+    path = project.catalog_path("zh", "e")
+    catalog = polib.pofile(str(path))
+    catalog.find("A rejected draft.").comment = "paragraph\nrejected: machine translation: libre"
+    catalog.save(str(path))
+    text = protect(MSGIDS[8], "zh", source_language="en", glossary=glossary_of(project)).text
+    cache = TranslationCache.for_state_dir(project.state_dir)
+    cache.put("libre", "en", "zh", text.strip(), "没有名字的普通词语。")
+    cache.close()
+    return project
+
+
+def sent_pieces(server: LibreServer) -> list[str]:
+    """Every text the server was sent, batches split into their members, placeholders blanked."""
+    return [re.sub(r"\{\d+\}", "{}", piece) for text in server.texts
+            for piece in re.split(r"\n\n\{\d+00\}\n\n", text)]
+
+
+def catalog_bytes(project: Project) -> dict[str, bytes]:
+    folder = project.locales_dir / "zh"
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.po"))}
+
+
+@pytest.mark.parametrize("window", [(1, 10_000), (10_000, 1), (2, 5)])
+def test_windows_change_nothing_but_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           window: tuple[int, int]) -> None:
+    results = []
+    for name, (catalogs, entries_) in (("all", (10_000, 10_000)), ("windowed", window)):
+        monkeypatch.setattr(draft, "WINDOW_CATALOGS", catalogs)
+        monkeypatch.setattr(draft, "WINDOW_ENTRIES", entries_)
+        project = windowed_workspace(tmp_path / name)
+        events: list[DraftProgress] = []
+        with running(mode="honest") as server:
+            report = translate_workspace(project, engine_name="libre", engine_url=server.url,
+                                         progress=events.append)
+            results.append((report, catalog_bytes(project), sorted(server.texts), events,
+                            server.translate_requests))
+        pieces = sent_pieces(server)
+        assert len(pieces) == len(set(pieces)), "a text was sent twice"
+    (full, full_files, full_texts, full_events, full_requests), \
+        (windowed, files, texts, events, requests) = results
+    zh = full.languages["zh"]
+    assert (zh.from_memory, zh.from_cache, zh.copied, zh.left_for_review) == (2, 1, 1, 1)
+    assert zh.from_engine > 20 and not zh.failed
+    assert windowed == full           # every counter, requests and characters included
+    assert files == full_files        # byte for byte
+    assert texts == full_texts        # the very same batches
+    assert requests == full_requests == full.requests
+    assert full.files_written == [f"locales/zh/{slug}.po" for slug in "abcdefg"]
+    # The progress total is known from the first event and every entry is counted once.
+    total = zh.drafts      # rejected entries are not to settle; nothing failed
+    assert [e.total for e in events] == [total] * total == [e.total for e in full_events]
+    assert [e.done for e in events] == list(range(1, total + 1))
+
+
+def test_dry_run_counts_are_the_same_in_windows(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    counts = []
+    for name, size in (("all", 10_000), ("windowed", 1)):
+        monkeypatch.setattr(draft, "WINDOW_CATALOGS", size)
+        project = windowed_workspace(tmp_path / name)
+        before = catalog_bytes(project)
+        with running(mode="honest") as server:
+            report = translate_workspace(project, engine_name="libre", engine_url=server.url,
+                                         dry_run=True)
+            assert server.translate_requests == 0
+        assert catalog_bytes(project) == before and report.files_written == []
+        zh = report.languages["zh"]
+        counts.append((zh.would_send, zh.would_send_chars, zh.from_memory, zh.from_cache,
+                       zh.copied, zh.left_for_review))
+    # Distinct texts only: the five shared sentences count once although four catalogs hold them.
+    engine_texts = set(MSGIDS[1:8]) | set(SHARED) | {"Only in c, about PyTorch."} \
+        | {f"Distinct line {n} at FAIR." for n in range(13)}
+    assert counts[0] == counts[1]
+    assert counts[0][0] == len(engine_texts)
+    assert counts[0][2:] == (2, 1, 1, 1)
+
+
+def test_texts_shared_across_windows_are_sent_once(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(draft, "WINDOW_CATALOGS", 1)
+    project = make_workspace(tmp_path / "ws", {slug: SHARED for slug in "pqrst"})
+    with running(mode="honest") as server:
+        report = translate_workspace(project, engine_name="libre", engine_url=server.url)
+        assert report.requests == server.translate_requests == 1
+        assert sorted(sent_pieces(server)) == sorted(re.sub(r"\{\d+\}", "{}", s) for s in
+                                                     [protect(t, "zh", source_language="en",
+                                                              glossary=glossary_of(project)).text
+                                                      for t in SHARED])
+    zh = report.languages["zh"]
+    assert (zh.from_engine, zh.from_cache) == (25, 0)   # one answer drafts all five catalogs
+    assert len({p.read_bytes() for p in (project.locales_dir / "zh").glob("*.po")}) == 5
+    for slug in "pqrst":
+        assert assert_sound(project, slug) == 5
+
+
+def test_a_dead_server_stops_the_first_window_and_keeps_every_catalog_valid(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(draft, "WINDOW_CATALOGS", 1)
+    slugs = "uvwxyz"
+    project = make_workspace(tmp_path / "ws", {
+        slug: [f"Line {n} of {slug} about Jia Yangqing." for n in range(10)] for slug in slugs})
+    (project.root / "pyproject.toml").write_text(
+        '[tool.l10n]\nsource_language = "en"\nlanguages = ["en", "zh"]\nconcurrency = 1\n',
+        encoding="utf-8")
+    project = Project.load(project.root)
+    opened: list[str] = []
+    real_read = draft.read_catalog
+
+    def counting_read(path: Path, display: str | None = None) -> polib.POFile:
+        opened.append(path.stem)
+        return real_read(path, display)
+
+    monkeypatch.setattr(draft, "read_catalog", counting_read)
+    with running(mode="honest") as server:
+        server.die_after = 2
+        started = time.monotonic()
+        with pytest.raises(EngineError, match="unreachable"):
+            translate_workspace(project, engine_name="libre", engine_url=server.url,
+                                backoff=0.01)
+        assert time.monotonic() - started < 10
+    # Every catalog read once to build the memory, then only the first few opened for drafts.
+    assert opened[:len(slugs)] == list(slugs)
+    assert len(opened) - len(slugs) <= 3
+    drafts = {slug: assert_sound(project, slug) for slug in slugs}   # msgfmt -c on each
+    assert sum(drafts.values()) == 2 * 8          # two batches of eight came back
+    assert drafts["u"] == 10 and drafts["y"] == drafts["z"] == 0
+
+
+def test_unreachable_server_on_many_catalogs_fails_before_opening_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(draft, "WINDOW_CATALOGS", 2)
+    project = make_workspace(tmp_path / "ws", {f"n{i:02}": [f"Text {i} {n}." for n in range(5)]
+                                              for i in range(30)})
+    opened: list[str] = []
+    real_read = draft.read_catalog
+    monkeypatch.setattr(draft, "read_catalog",
+                        lambda path, display=None: opened.append(path.stem) or
+                        real_read(path, display))
+    with running() as server:
+        url = server.url
+    with pytest.raises(EngineError, match="unreachable"):
+        translate_workspace(project, engine_name="libre", engine_url=url, backoff=0.01)
+    assert len(opened) - 30 <= 4      # the survey, then the first window or so
+    for i in range(30):
+        msgfmt_check(project.catalog_path("zh", f"n{i:02}"))
+
+
+def test_open_catalogs_stay_within_the_window(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(draft, "WINDOW_CATALOGS", 2)
+    project = make_workspace(tmp_path / "ws", {f"m{i:02}": [f"Phrase {i} {n} about FAIR."
+                                                            for n in range(9)]
+                                              for i in range(12)})
+    alive: list[weakref.ref[polib.POFile]] = []
+    real_read = draft.read_catalog
+
+    def tracking_read(path: Path, display: str | None = None) -> polib.POFile:
+        catalog = real_read(path, display)
+        alive.append(weakref.ref(catalog))
+        return catalog
+
+    monkeypatch.setattr(draft, "read_catalog", tracking_read)
+    most = 0
+
+    def watch(event: DraftProgress) -> None:
+        nonlocal most
+        most = max(most, sum(ref() is not None for ref in alive))
+
+    with running(mode="honest") as server:
+        report = translate_workspace(project, engine_name="libre", engine_url=server.url,
+                                     progress=watch)
+    assert report.languages["zh"].from_engine == 12 * 9
+    assert len(alive) == 24 and 2 <= most <= 3   # the window, and one opened to fill a batch

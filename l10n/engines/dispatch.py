@@ -4,7 +4,8 @@ retries with exponential backoff that honour Retry-After.
 The caller asks for texts with :meth:`Dispatcher.request` and reads answers, in the order they
 arrive, from :meth:`Dispatcher.answers`; it may ask for more texts while reading. Every answer an
 engine gives is committed to the cache before it is handed on, so an interrupted run loses nothing
-it paid for.
+it paid for. The dispatcher forgets a text once its answer is handed on (a run over a large
+workspace then holds only what is in flight); the caller remembers what it needs.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class Dispatcher:
         self._pool = ThreadPoolExecutor(max_workers=max(1, concurrency),
                                         thread_name_prefix=f"l10n-{engine.name}")
         self._queued: list[Key] = []
-        self._known: set[Key] = set()
+        self._asked: set[Key] = set()          # asked for and not handed on yet
         self._ready: deque[Answer] = deque()
         self._futures: dict[Future[list[Answer] | None], list[Key]] = {}
 
@@ -67,25 +68,33 @@ class Dispatcher:
         return self.cache.get(self.engine.name, source, target, text)
 
     def request(self, source: str, target: str, text: str) -> None:
-        """Ask for ``text``; its answer comes once through answers(), however often it is asked."""
+        """Ask for ``text``; its answer comes once through answers(), however often it is asked
+        until then (asked again after its answer was handed on, it is looked up or sent again)."""
         key = (source, target, text)
-        if key in self._known:
+        if key in self._asked:
             return
-        self._known.add(key)
+        self._asked.add(key)
         hit = self.cached(source, target, text)
         if hit is not None:
             self._ready.append(Answer(source, target, text, hit, cached=True))
         else:
             self._queued.append(key)
 
-    def answers(self) -> Iterator[Answer]:
-        """Answers as they arrive, until nothing asked for is outstanding."""
+    def answers(self, *, final: bool = True) -> Iterator[Answer]:
+        """Answers as they arrive, until nothing asked for is outstanding.
+
+        Not ``final`` (the caller has more texts to ask for): a last batch that could still take
+        more texts is held back, and answers() returns when only such batches are left. Asking
+        for texts a few at a time then sends the same batches as asking for all of them at once.
+        """
         while True:
             while self._ready:
-                yield self._ready.popleft()
-            self._flush()
+                answer = self._ready.popleft()
+                self._asked.discard((answer.source, answer.target, answer.text))
+                yield answer
+            self._flush(final)
             if not self._futures:
-                if self._ready or self._queued:
+                if self._ready or (final and self._queued):
                     continue
                 return
             done, _ = wait(list(self._futures), return_when=FIRST_COMPLETED)
@@ -110,7 +119,7 @@ class Dispatcher:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     # -- sending ------------------------------------------------------------------------------
-    def _flush(self) -> None:
+    def _flush(self, final: bool = True) -> None:
         groups: dict[tuple[str, str], list[Key]] = {}
         for key in self._queued:
             groups.setdefault(key[:2], []).append(key)
@@ -130,8 +139,10 @@ class Dispatcher:
                     batch, size = [], 0
                 batch.append(key)
                 size += length
-            if batch:
+            if batch and final:
                 self._submit(batch)
+            elif batch:
+                self._queued.extend(batch)   # may take more texts: wait for them
 
     def _submit(self, keys: list[Key]) -> None:
         future = self._pool.submit(self._send, keys)

@@ -220,25 +220,27 @@ class _Run:
             self._take(answer)
 
     def _survey(self, language: str) -> tuple[TranslationMemory, list[tuple[str, Path]]] | None:
-        """The memory of ``language`` (from every catalog) and, in article order, the source
-        language and path of each catalog with an untranslated entry. Counts the entries to
-        settle into the progress total. None when no article targets the language."""
+        """In article order, the source language and path of each catalog of ``language`` with
+        an untranslated entry, and the memory for them: approved translations, from every
+        catalog, of the msgids waiting. Counts the entries to settle into the progress total.
+        None when no article targets the language."""
         articles = [a for a in self.articles if language in self.project.target_languages(a)]
         if not articles:
             return None
         self.report.languages.setdefault(language, LanguageReport(language, self.engine.name))
         folder = self.project.locales_dir / language
+        paths = sorted(folder.rglob("*.po")) if folder.is_dir() else []
         wanted = {article.slug for article in articles}
-        memory = TranslationMemory()
         found: dict[str, tuple[Path, int]] = {}
-        for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
-            slug = path.relative_to(folder).with_suffix("").as_posix()
-            catalog = read_catalog(path, self.project.relative(path))
-            memory.add_catalog(slug, catalog)
-            if slug in wanted:
-                untranslated = [entry for entry in catalog if _untranslated(entry)]
-                if untranslated:
-                    found[slug] = (path, sum(not was_rejected(e) for e in untranslated))
+        needed: set[int] = set()   # hash() of each msgid waiting: a few dozen bytes, not its text
+        for path in paths:
+            if _slug(folder, path) not in wanted:
+                continue
+            waiting = [entry for entry in read_catalog(path, self.project.relative(path))
+                       if _untranslated(entry) and not was_rejected(entry)]
+            if waiting:
+                found[_slug(folder, path)] = (path, len(waiting))
+                needed.update(hash(entry.msgid) for entry in waiting)
         work = []
         checked: set[str] = set()
         for article in articles:
@@ -250,6 +252,13 @@ class _Run:
             path, count = found[article.slug]
             self.total += count
             work.append((article.language, path))
+        # The memory keeps only what can be recalled, and a finished workspace needs none; the
+        # catalogs are read again for it, which costs little beside the translating to come.
+        memory = TranslationMemory()
+        for path in paths if work else []:
+            for entry in read_catalog(path, self.project.relative(path)):
+                if hash(entry.msgid) in needed:
+                    memory.add(_slug(folder, path), entry)
         return memory, work
 
     def _fill(self, queue: deque[tuple[str, Path]], target: str, memory: TranslationMemory,
@@ -478,6 +487,10 @@ class _Run:
                 report.chars_sent = self.dispatcher.chars.get(language, 0)
             if self.cache is not None:
                 self.cache.close()
+
+
+def _slug(folder: Path, path: Path) -> str:
+    return path.relative_to(folder).with_suffix("").as_posix()
 
 
 def _untranslated(entry: polib.POEntry) -> bool:

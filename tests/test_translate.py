@@ -467,9 +467,10 @@ def test_a_dead_server_stops_the_first_window_and_keeps_every_catalog_valid(
             translate_workspace(project, engine_name="libre", engine_url=server.url,
                                 backoff=0.01)
         assert time.monotonic() - started < 10
-    # Every catalog read once to build the memory, then only the first few opened for drafts.
-    assert opened[:len(slugs)] == list(slugs)
-    assert len(opened) - len(slugs) <= 3
+    # Every catalog read to find the work, again for the memory, then only the first few
+    # opened for drafts.
+    assert opened[:2 * len(slugs)] == list(slugs) * 2
+    assert len(opened) - 2 * len(slugs) <= 3
     drafts = {slug: assert_sound(project, slug) for slug in slugs}   # msgfmt -c on each
     assert sum(drafts.values()) == 2 * 8          # two batches of eight came back
     assert drafts["u"] == 10 and drafts["y"] == drafts["z"] == 0
@@ -489,7 +490,7 @@ def test_unreachable_server_on_many_catalogs_fails_before_opening_them(
         url = server.url
     with pytest.raises(EngineError, match="unreachable"):
         translate_workspace(project, engine_name="libre", engine_url=url, backoff=0.01)
-    assert len(opened) - 30 <= 4      # the survey, then the first window or so
+    assert len(opened) - 2 * 30 <= 4      # the survey and the memory, then the first window
     for i in range(30):
         msgfmt_check(project.catalog_path("zh", f"n{i:02}"))
 
@@ -519,4 +520,21 @@ def test_open_catalogs_stay_within_the_window(tmp_path: Path,
         report = translate_workspace(project, engine_name="libre", engine_url=server.url,
                                      progress=watch)
     assert report.languages["zh"].from_engine == 12 * 9
-    assert len(alive) == 24 and 2 <= most <= 3   # the window, and one opened to fill a batch
+    # Read to find the work, for the memory, then for drafting; in memory at once: the window,
+    # and one opened to fill a batch.
+    assert len(alive) == 3 * 12 and 2 <= most <= 3
+
+
+def test_a_finished_workspace_is_read_once_and_kept_nowhere(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = {f"k{i}": [f"Finished line {i} {n}." for n in range(4)] for i in range(6)}
+    project = make_workspace(tmp_path / "ws", texts,
+                             {slug: {t: f"完成 {t}" for t in lines} for slug, lines in texts.items()})
+    opened: list[str] = []
+    real_read = draft.read_catalog
+    monkeypatch.setattr(draft, "read_catalog",
+                        lambda path, display=None: opened.append(path.stem) or
+                        real_read(path, display))
+    report = translate_workspace(project, engine_name="pseudo")
+    assert report.languages["zh"].drafts == 0 and report.files_written == []
+    assert opened == list(texts)        # no second reading: nothing to recall for

@@ -236,9 +236,10 @@ class _Run:
         for path in paths:
             if _slug(folder, path) not in wanted:
                 continue
-            waiting = [entry for entry in read_catalog(path, self.project.relative(path))
-                       if _untranslated(entry) and not was_rejected(entry)]
-            if waiting:
+            untranslated = [entry for entry in read_catalog(path, self.project.relative(path))
+                            if _untranslated(entry)]
+            if untranslated:   # opened even if a reviewer rejected them all: it is reported
+                waiting = [entry for entry in untranslated if not was_rejected(entry)]
                 found[_slug(folder, path)] = (path, len(waiting))
                 needed.update(hash(entry.msgid) for entry in waiting)
         work = []

@@ -20,7 +20,7 @@ import polib
 from l10n.catalog import was_rejected
 from l10n.engines import DEFAULT_TIMEOUT, Engine, create_engine
 from l10n.engines.cache import TranslationCache
-from l10n.engines.dispatch import Answer, Dispatcher
+from l10n.engines.dispatch import BATCH_MEMBERS, Answer, Dispatcher
 from l10n.engines.memory import TranslationMemory
 from l10n.glossary import load_glossary
 from l10n.pofile import read_catalog, write_catalog
@@ -38,9 +38,10 @@ from l10n.protect import (
 
 SAVE_EVERY = 25          # save a catalog after this many new drafts (and always at the end)
 # The window: catalogs are opened (in article order) while fewer than WINDOW_CATALOGS are open and
-# fewer than WINDOW_ENTRIES entries wait for the engine; a catalog whose entries are all settled
-# is saved and let go. Enough entries to keep the engine's workers busy, few enough catalogs that
-# memory stays flat however large the workspace.
+# fewer than WINDOW_ENTRIES entries wait for the engine (up to BATCH_MEMBERS more catalogs while
+# a batch waits to be filled); a catalog whose entries are all settled is saved and let go.
+# Enough entries to keep the engine's workers busy, few enough catalogs that memory stays flat
+# however large the workspace.
 WINDOW_CATALOGS = 64
 WINDOW_ENTRIES = 2000
 MT_NOTE = "machine translation: "
@@ -190,7 +191,8 @@ class _Run:
         # refused (few, kept whole), and in a dry run the texts that would be sent. The first
         # and last are kept as hash(key), a few dozen bytes a text rather than the text: two
         # texts with one hash (odds about n²/2⁶⁴) count as one, which at worst counts a cache
-        # hit as the engine's, since the translation itself is looked up by the full text.
+        # hit as the engine's (the translation itself is looked up by the full text) or a dry
+        # run's would_send one short.
         self.sent: set[int] = set()
         self.refused: dict[tuple[str, str, str], Answer] = {}
         self.would: set[int] = set()
@@ -214,8 +216,18 @@ class _Run:
             for answer in self.dispatcher.answers(final=False):
                 self._take(answer)
                 self._fill(queue, language, memory, report)
-            if queue:   # nothing in flight but a batch waiting for more texts: open one more
+            if not queue:
+                break
+            # Nothing in flight: the window waits for a batch that could take more texts. Open
+            # one more catalog to fill it, but not without end: catalogs that share their texts
+            # (a footer added to every article) never fill it, so past BATCH_MEMBERS more
+            # catalogs it goes as it is.
+            if len(self.open) < WINDOW_CATALOGS + BATCH_MEMBERS:
                 self._open(*queue.popleft(), language, memory, report)
+            else:
+                for answer in self.dispatcher.answers():
+                    self._take(answer)
+                self._fill(queue, language, memory, report)
         for answer in self.dispatcher.answers():
             self._take(answer)
 

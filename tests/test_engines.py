@@ -133,7 +133,10 @@ def test_memory_keeps_approved_entries_only() -> None:
     catalog.append(polib.POEntry(msgid="old", msgstr="旧", obsolete=True))
     live = polib.POFile()
     live.append(polib.POEntry(msgid="old", msgstr="新"))
-    memory = TranslationMemory.from_catalogs([("a", catalog), ("b", live)])
+    memory = TranslationMemory()
+    for slug, entries in (("a", catalog), ("b", live)):
+        for entry in entries:
+            memory.add(slug, entry)
     assert memory.recall("approved").msgstr == "已批准"  # type: ignore[union-attr]
     assert memory.recall("draft") is None and memory.recall("empty") is None
     recall = memory.recall("old")

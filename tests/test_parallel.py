@@ -76,8 +76,14 @@ def test_chunks_stay_small_whatever_the_workspace(two_workers: None,
 
     monkeypatch.setattr(parallel, "_each", each)
     monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", InProcess)
-    assert list(ordered_map(square, list(range(10_000)))) == [n * n for n in range(10_000)]
+    results, ahead = [], []
+    for result in ordered_map(square, list(range(10_000))):
+        ahead.append(len(seen) - len(results) // parallel.MAX_CHUNK)   # sent, not yet read
+        results.append(result)
+    assert results == [n * n for n in range(10_000)]
     assert max(seen) == parallel.MAX_CHUNK and sum(seen) == 10_000
+    # Never more chunks out than the one being read and AHEAD per worker: not all 625 at once.
+    assert max(ahead) == parallel.AHEAD * 2 + 1
 
 
 # ------------------------------------------------------------------ the chain, both ways

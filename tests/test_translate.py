@@ -18,6 +18,7 @@ from l10n import draft
 from l10n.cli import app
 from l10n.draft import DraftProgress, translate_workspace
 from l10n.engines.cache import TranslationCache
+from l10n.engines.dispatch import BATCH_MEMBERS
 from l10n.errors import EngineError
 from l10n.glossary import Glossary
 from l10n.project import Project
@@ -538,3 +539,33 @@ def test_a_finished_workspace_is_read_once_and_kept_nowhere(tmp_path: Path,
     report = translate_workspace(project, engine_name="pseudo")
     assert report.languages["zh"].drafts == 0 and report.files_written == []
     assert opened == list(texts)        # no second reading: nothing to recall for
+
+
+def test_catalogs_sharing_their_texts_do_not_all_open_to_fill_a_batch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A footer added to every article: each catalog waits only for texts already asked for, so
+    # opening more of them never fills the batch; past the window the batch goes as it is.
+    monkeypatch.setattr(draft, "WINDOW_CATALOGS", 2)
+    footer = ["Follow FAIR for more.", "Written with PyTorch."]
+    project = make_workspace(tmp_path / "ws", {f"s{i:02}": footer for i in range(40)})
+    alive: list[weakref.ref[polib.POFile]] = []
+    real_read = draft.read_catalog
+
+    def tracking_read(path: Path, display: str | None = None) -> polib.POFile:
+        catalog = real_read(path, display)
+        alive.append(weakref.ref(catalog))
+        return catalog
+
+    monkeypatch.setattr(draft, "read_catalog", tracking_read)
+    most = 0
+
+    def watch(event: DraftProgress) -> None:
+        nonlocal most
+        most = max(most, sum(ref() is not None for ref in alive))
+
+    with running(mode="honest") as server:
+        report = translate_workspace(project, engine_name="libre", engine_url=server.url,
+                                     progress=watch)
+        assert server.translate_requests == 1       # the batch, then the cache for the rest
+    assert report.languages["zh"].from_engine == 40 * 2
+    assert 2 <= most <= 2 + BATCH_MEMBERS

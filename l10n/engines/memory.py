@@ -7,7 +7,6 @@ article (slug) it came from, for the ``#. translation memory: <slug>`` note.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polib
@@ -28,20 +27,9 @@ class TranslationMemory:
         self._live: dict[str, Recall] = {}
         self._obsolete: dict[str, Recall] = {}
 
-    @classmethod
-    def from_catalogs(cls, catalogs: Iterable[tuple[str, polib.POFile]]) -> TranslationMemory:
-        """Collect from ``(slug, catalog)`` pairs, all of one target language. The first approved
-        translation of a msgid wins; a live entry wins over an obsolete one."""
-        memory = cls()
-        for slug, catalog in catalogs:
-            memory.add_catalog(slug, catalog)
-        return memory
-
-    def add_catalog(self, slug: str, catalog: polib.POFile) -> None:
-        for entry in catalog:
-            self.add(slug, entry)
-
     def add(self, slug: str, entry: polib.POEntry) -> None:
+        """Keep the entry if it is approved. The first approved translation of a msgid wins; a
+        live entry wins over an obsolete one."""
         if not entry.msgid or entry.msgid_plural or not entry.msgstr or entry.fuzzy:
             return
         store = self._obsolete if entry.obsolete else self._live
@@ -49,6 +37,3 @@ class TranslationMemory:
 
     def recall(self, msgid: str) -> Recall | None:
         return self._live.get(msgid) or self._obsolete.get(msgid)
-
-    def __len__(self) -> int:
-        return len(self._live.keys() | self._obsolete.keys())

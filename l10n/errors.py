@@ -71,6 +71,17 @@ class WorkspaceError(L10nError):
     """The workspace layout is not what a command needs (missing folder, existing file on init)."""
 
 
+def decode_utf8(data: bytes, *, path: str | Path, error: type[L10nError] = L10nError,
+                message: str = "not UTF-8", hint: str = "save the file as UTF-8") -> str:
+    """``data`` as text (a leading byte-order mark dropped), or ``error`` naming the line and the
+    value of the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise error(f"{message} (byte 0x{data[exc.start]:02x})", path=path,
+                    line=data.count(b"\n", 0, exc.start) + 1, hint=hint) from None
+
+
 def _rebuild(cls: type[L10nError], message: str, path: str | None, line: int | None,
              hint: str | None) -> L10nError:
     return cls(message, path=path, line=line, hint=hint)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from l10n.errors import ConfigError, GlossaryError
+from l10n.errors import ConfigError, GlossaryError, decode_utf8
 from l10n.project import normalise_language, same_language
 
 if TYPE_CHECKING:
@@ -143,12 +143,7 @@ class Glossary:
             return cls(terms=(), path=shown)
         except OSError as exc:
             raise GlossaryError(f"cannot read: {exc.strerror}", path=shown) from None
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise GlossaryError(f"not UTF-8 (byte 0x{data[exc.start]:02x})", path=shown,
-                                line=data.count(b"\n", 0, exc.start) + 1,
-                                hint="save the file as UTF-8") from None
+        text = decode_utf8(data, path=shown, error=GlossaryError)
         return cls(terms=_Reader(shown, languages, source_languages).read(text), path=shown)
 
     def find(self, text: str, language: str) -> list[TermHit]:

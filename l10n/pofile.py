@@ -21,7 +21,7 @@ from pathlib import Path
 import polib
 
 from l10n.atomic import write_text_atomic
-from l10n.errors import CatalogError
+from l10n.errors import CatalogError, decode_utf8
 from l10n.linebreak import breaker
 from l10n.poread import _Reader, check_charset
 from l10n.powrite import msgcat_text
@@ -67,14 +67,8 @@ def read_catalog(path: Path, display: str | None = None) -> polib.POFile:
         data = path.read_bytes()
     except OSError as error:
         raise CatalogError(f"cannot read the catalog: {error.strerror}", path=where) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise CatalogError(
-            f"not valid UTF-8 (byte 0x{data[error.start]:02x})", path=where, line=line,
-            hint="convert the file with `msgconv -t UTF-8`",
-        ) from None
+    text = decode_utf8(data, path=where, error=CatalogError, message="not valid UTF-8",
+                       hint="convert the file with `msgconv -t UTF-8`")
     catalog = parse_catalog(text, where)
     catalog.fpath = str(path)
     return catalog

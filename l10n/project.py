@@ -10,7 +10,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from l10n.errors import ConfigError, SourceError
+from l10n.errors import ConfigError, SourceError, decode_utf8
 from l10n.state import digest
 
 CONFIG_FILE = "pyproject.toml"
@@ -79,15 +79,7 @@ def _read(path: Path, shown: str) -> bytes:
 
 
 def _decode(data: bytes, shown: str) -> str:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceError(
-            f"not UTF-8 (byte 0x{data[exc.start]:02x})", path=shown, line=line,
-            hint="save the file as UTF-8",
-        ) from None
-    return text.removeprefix("\ufeff")
+    return decode_utf8(data, path=shown, error=SourceError)
 
 
 def normalise_language(code: str, *, where: str = "language", path: Path | str | None = None,
@@ -126,11 +118,9 @@ def load_settings(pyproject: Path) -> Settings:
     """Read ``[tool.l10n]`` from a pyproject.toml; a missing file or table means all defaults."""
     if not pyproject.exists():
         return Settings()
+    text = decode_utf8(pyproject.read_bytes(), path=pyproject, error=ConfigError)
     try:
-        text = pyproject.read_text(encoding="utf-8")
         data = tomllib.loads(text)
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 ({exc.reason})", path=pyproject) from None
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         message = getattr(exc, "msg", str(exc))

@@ -496,34 +496,44 @@ def test_unreachable_server_on_many_catalogs_fails_before_opening_them(
         msgfmt_check(project.catalog_path("zh", f"n{i:02}"))
 
 
+class HeldCatalogs:
+    """How many catalogs translate reads, and the most it holds in memory at once (read and not
+    yet collected), seen at each progress event."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.alive: list[weakref.ref[polib.POFile]] = []
+        self.most = 0
+        real_read = draft.read_catalog
+
+        def tracking_read(path: Path, display: str | None = None) -> polib.POFile:
+            catalog = real_read(path, display)
+            self.alive.append(weakref.ref(catalog))
+            return catalog
+
+        monkeypatch.setattr(draft, "read_catalog", tracking_read)
+
+    @property
+    def read(self) -> int:
+        return len(self.alive)
+
+    def watch(self, event: DraftProgress) -> None:
+        self.most = max(self.most, sum(ref() is not None for ref in self.alive))
+
+
 def test_open_catalogs_stay_within_the_window(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(draft, "WINDOW_CATALOGS", 2)
     project = make_workspace(tmp_path / "ws", {f"m{i:02}": [f"Phrase {i} {n} about FAIR."
                                                             for n in range(9)]
                                               for i in range(12)})
-    alive: list[weakref.ref[polib.POFile]] = []
-    real_read = draft.read_catalog
-
-    def tracking_read(path: Path, display: str | None = None) -> polib.POFile:
-        catalog = real_read(path, display)
-        alive.append(weakref.ref(catalog))
-        return catalog
-
-    monkeypatch.setattr(draft, "read_catalog", tracking_read)
-    most = 0
-
-    def watch(event: DraftProgress) -> None:
-        nonlocal most
-        most = max(most, sum(ref() is not None for ref in alive))
-
+    held = HeldCatalogs(monkeypatch)
     with running(mode="honest") as server:
         report = translate_workspace(project, engine_name="libre", engine_url=server.url,
-                                     progress=watch)
+                                     progress=held.watch)
     assert report.languages["zh"].from_engine == 12 * 9
     # Read to find the work, for the memory, then for drafting; in memory at once: the window,
     # and one opened to fill a batch.
-    assert len(alive) == 3 * 12 and 2 <= most <= 3
+    assert held.read == 3 * 12 and 2 <= held.most <= 3
 
 
 def test_a_finished_workspace_is_read_once_and_kept_nowhere(tmp_path: Path,
@@ -548,24 +558,10 @@ def test_catalogs_sharing_their_texts_do_not_all_open_to_fill_a_batch(
     monkeypatch.setattr(draft, "WINDOW_CATALOGS", 2)
     footer = ["Follow FAIR for more.", "Written with PyTorch."]
     project = make_workspace(tmp_path / "ws", {f"s{i:02}": footer for i in range(40)})
-    alive: list[weakref.ref[polib.POFile]] = []
-    real_read = draft.read_catalog
-
-    def tracking_read(path: Path, display: str | None = None) -> polib.POFile:
-        catalog = real_read(path, display)
-        alive.append(weakref.ref(catalog))
-        return catalog
-
-    monkeypatch.setattr(draft, "read_catalog", tracking_read)
-    most = 0
-
-    def watch(event: DraftProgress) -> None:
-        nonlocal most
-        most = max(most, sum(ref() is not None for ref in alive))
-
+    held = HeldCatalogs(monkeypatch)
     with running(mode="honest") as server:
         report = translate_workspace(project, engine_name="libre", engine_url=server.url,
-                                     progress=watch)
+                                     progress=held.watch)
         assert server.translate_requests == 1       # the batch, then the cache for the rest
     assert report.languages["zh"].from_engine == 40 * 2
-    assert 2 <= most <= 2 + BATCH_MEMBERS
+    assert 2 <= held.most <= 2 + BATCH_MEMBERS

@@ -190,6 +190,13 @@ def test_bad_input_is_one_line_with_file_and_line(tmp_path: Path) -> None:
     assert output == ("error: source/news/torch.md:1: not UTF-8 (byte 0xe9) "
                       "(save the file as UTF-8)\n")
 
+    pyproject = root / "pyproject.toml"
+    pyproject.write_bytes(pyproject.read_bytes() + b"# r\xe9sum\xe9\n")
+    lines = pyproject.read_bytes().count(b"\n")
+    output = run(root, "extract", code=1)
+    assert output == (f"error: {pyproject}:{lines}: not UTF-8 (byte 0xe9) "
+                      "(save the file as UTF-8)\n")
+
 
 def test_unknown_language_names_the_setting_and_file(tmp_path: Path) -> None:
     root = make_workspace(tmp_path)

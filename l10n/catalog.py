@@ -336,9 +336,7 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
             raise CatalogError("template missing", path=project.relative(template_path),
                                hint="run `l10n extract` first")
         template_print = file_digest(template_path)
-        for language in project.target_languages(article):
-            if languages is not None and language not in languages:
-                continue
+        for language in project.target_languages(article, languages):
             path = project.catalog_path(language, article.slug)
             key = f"update:{language}:{article.slug}"
             inputs = digest(template_print, glossary_print, language)

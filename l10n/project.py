@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -236,9 +237,12 @@ class Project:
             hint="add it to [tool.l10n] languages",
         )
 
-    def target_languages(self, article: Article) -> list[str]:
-        """The languages an article is translated into: every configured one but its own."""
-        return [lang for lang in self.settings.languages if not same_language(lang, article.language)]
+    def target_languages(self, article: Article,
+                         only: Sequence[str] | None = None) -> list[str]:
+        """The languages an article is translated into: every configured one but its own (those
+        of them in ``only``, when given)."""
+        return [lang for lang in self.settings.languages
+                if not same_language(lang, article.language) and (only is None or lang in only)]
 
     # -- articles ----------------------------------------------------------------------------
     def article_paths(self) -> list[Path]:

@@ -333,9 +333,7 @@ def _catalogs(project: Project, languages: Sequence[str] | None,
     chosen = every if articles is None else [find_article(project, every, a) for a in articles]
     glossary = load_glossary(project, every)
     for article in dict.fromkeys(chosen):
-        for language in project.target_languages(article):
-            if languages is not None and language not in languages:
-                continue
+        for language in project.target_languages(article, languages):
             path = project.catalog_path(language, article.slug)
             if path.exists():
                 yield _Catalog(project, article, language, path,

@@ -59,9 +59,8 @@ def workspace_status(project: Project, *, languages: Sequence[str] | None = None
     """One row per article and target language (only ``languages`` when given), by slug."""
     rows: list[StatusRow] = []
     for article in project.articles():
-        for language in project.target_languages(article):
-            if languages is None or language in languages:
-                rows.append(article_status(project, article, language))
+        for language in project.target_languages(article, languages):
+            rows.append(article_status(project, article, language))
     return rows
 
 

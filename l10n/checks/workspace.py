@@ -58,9 +58,7 @@ def check_workspace(project: Project, *, languages: Sequence[str] | None = None)
     glossary = load_glossary(project, articles)
     reports: list[Report] = []
     for article in articles:
-        for language in project.target_languages(article):
-            if languages is not None and language not in languages:
-                continue
+        for language in project.target_languages(article, languages):
             path = project.catalog_path(language, article.slug)
             if not path.exists():
                 continue

@@ -253,11 +253,12 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
 
 @dataclass(frozen=True)
 class UpdateJob:
-    """One catalog to merge: everything a worker process needs."""
+    """One article's catalogs to merge (its template is read once for all): everything a worker
+    process needs."""
 
     project: Project
     article: Article
-    language: str
+    languages: tuple[str, ...]
     glossary: Glossary
 
 
@@ -268,23 +269,28 @@ class Merged:
     existed: bool  # the catalog was there before: it may hold translators' work
 
 
-def merged_text(job: UpdateJob) -> Merged:
-    """The catalog's text after merging the template into it."""
+def merged_texts(job: UpdateJob) -> list[Merged]:
+    """Each catalog's text after merging the template into it, in the order of job.languages."""
     project = job.project
     template_path = project.template_path(job.article.slug)
-    path = project.catalog_path(job.language, job.article.slug)
     template_text = _read_text(template_path, project)
+    template = parse_catalog(template_text, project.relative(template_path))
+    return [_merged(job, language, template, template_text) for language in job.languages]
+
+
+def _merged(job: UpdateJob, language: str, template: polib.POFile, template_text: str) -> Merged:
+    project = job.project
+    path = project.catalog_path(language, job.article.slug)
     try:
         current: str | None = _read_text(path, project)
     except FileNotFoundError:
         current = None
-    template = parse_catalog(template_text, project.relative(template_path))
     previous = parse_catalog(current, project.relative(path)) if current is not None else None
-    comments = _glossary_comments(job.glossary, job.article.language, job.language)
+    comments = _glossary_comments(job.glossary, job.article.language, language)
     if previous is None and copies_template(template, comments):
-        text = new_catalog_text(template, template_text, job.language)
+        text = new_catalog_text(template, template_text, language)
     else:
-        text = format_catalog(update_catalog(template, previous, language=job.language,
+        text = format_catalog(update_catalog(template, previous, language=language,
                                              comments=comments))
     return Merged(None if text == current else text, digest(text), current is not None)
 
@@ -329,13 +335,14 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
     articles = project.articles() if articles is None else articles
     glossary = load_glossary(project, articles)
     glossary_print = file_digest(project.glossary_path)
-    stale: list[tuple[UpdateJob, str, str]] = []
+    stale: list[tuple[UpdateJob, list[tuple[str, str]]]] = []   # a job, and its (key, inputs)s
     for article in articles:
         template_path = project.template_path(article.slug)
         if not template_path.exists():
             raise CatalogError("template missing", path=project.relative(template_path),
                                hint="run `l10n extract` first")
         template_print = file_digest(template_path)
+        due: dict[str, tuple[str, str]] = {}
         for language in project.target_languages(article, languages):
             path = project.catalog_path(language, article.slug)
             key = f"update:{language}:{article.slug}"
@@ -343,25 +350,28 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
             if state.fresh(key, digest(inputs, file_digest(path))):
                 report.unchanged += 1
             else:
-                stale.append((UpdateJob(project, article, language, glossary), key, inputs))
-    results = ordered_map(merged_text, [job for job, _, _ in stale])
+                due[language] = (key, inputs)
+        if due:
+            stale.append((UpdateJob(project, article, tuple(due), glossary), list(due.values())))
+    results = ordered_map(merged_texts, [job for job, _ in stale])
     # Translators' work reaches the disk (one flush for all) before any of it is replaced; a new
     # catalog holds nothing to lose yet and is written at once.
     with Batch() as batch:
-        for (job, key, inputs), merged in zip(stale, results):
-            path = project.catalog_path(job.language, job.article.slug)
-            if merged.text is None:
-                report.unchanged += 1
-            elif check:
-                report.written.append(project.relative(path))
-                continue
-            else:
-                if merged.existed:
-                    batch.write(path, merged.text)
+        for (job, keys), merges in zip(stale, results):
+            for language, (key, inputs), merged in zip(job.languages, keys, merges):
+                path = project.catalog_path(language, job.article.slug)
+                if merged.text is None:
+                    report.unchanged += 1
+                elif check:
+                    report.written.append(project.relative(path))
+                    continue
                 else:
-                    write_text_atomic(path, merged.text, durable=False)
-                report.written.append(project.relative(path))
-            state.record(key, digest(inputs, merged.fingerprint))
+                    if merged.existed:
+                        batch.write(path, merged.text)
+                    else:
+                        write_text_atomic(path, merged.text, durable=False)
+                    report.written.append(project.relative(path))
+                state.record(key, digest(inputs, merged.fingerprint))
     if not check:
         state.save()
     return report

@@ -133,6 +133,31 @@ def test_update_keeps_work_marks_changes_fuzzy_and_obsoletes_vanished_blocks(tmp
     assert "fuzzy" not in back.flags
 
 
+def test_update_serves_every_target_language_from_one_template(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"en", "zh"', '"en", "zh", "ja", "fr"'))
+    run(root, "extract")
+    assert run(root, "update", "--lang", "ja").count("wrote ") == 1
+    run(root, "update")
+    catalogs = {lang: root / "locales" / lang / "news" / "torch.po" for lang in ("zh", "ja", "fr")}
+    for lang, path in catalogs.items():
+        catalog = polib.pofile(str(path))
+        assert catalog.metadata["Language"] == lang
+        assert "**Soumith Chintala** wrote the first lines with a few friends at " \
+               "[FAIR](https://ai.meta.com/research/)." in {e.msgid for e in catalog}
+        msgfmt_check(path)
+        approve_all(path)
+    article = root / "source" / "news" / "torch.md"
+    article.write_text(article.read_text().replace("It ran on Lua.", "It ran on LuaJIT."))
+    run(root, "extract")
+    assert run(root, "update").count("wrote ") == 3
+    for path in catalogs.values():
+        changed = polib.pofile(str(path)).find("It ran on LuaJIT.")
+        assert changed is not None and changed.fuzzy
+        assert changed.previous_msgid == "It ran on Lua."
+
+
 def test_build_uses_only_approved_entries_and_respects_min_approved(tmp_path: Path) -> None:
     root = make_workspace(tmp_path)
     run(root, "extract")

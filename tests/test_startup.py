@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polib
 import pytest
 
 # What a Markdown-only extract, update or build has no use for.
@@ -122,6 +123,23 @@ def test_a_changed_paragraph_loads_fuzzy_matching(tmp_path: Path) -> None:
     _, modules = run_cli(root, "update")
     assert "rapidfuzz" in modules
     assert "#| msgid \"Torch grew into PyTorch\"" in catalog.read_text(encoding="utf-8")
+
+
+def test_translate_loads_the_client_only_when_there_is_something_to_send(tmp_path: Path) -> None:
+    """A finished workspace: `sync` drafts nothing, so requests and deep-translator stay out
+    (about 20 MB); an untranslated entry brings them in for the language check."""
+    root = make_workspace(tmp_path, torch_md=ARTICLE_MD)
+    run_cli(root, "extract")
+    run_cli(root, "update")
+    _, modules = run_cli(root, "translate", "--dry-run")
+    assert TRANSLATION_CLIENTS <= modules
+    catalog = polib.pofile(str(root / "locales" / "zh" / "torch.po"))
+    for entry in catalog:
+        entry.msgstr = f"译 {entry.msgid}"
+    catalog.save()
+    output, modules = run_cli(root, "sync")
+    assert "wrote build/zh/torch.md" in output
+    assert modules & TRANSLATION_CLIENTS == set()
 
 
 @pytest.mark.parametrize("article", ["torch_md", "torch_html"])

@@ -5,25 +5,29 @@ exceptions. Its provider modules look ``requests`` up as a module global, so we 
 stand-in that adds a per-call timeout, reuses one keep-alive session per thread, and remembers
 the last answer of the calling thread (for Retry-After and the status code). Outside our calls
 (no timeout set in the thread) the stand-in is plain ``requests``.
+
+requests and deep-translator load on the first language check or call, not on import: a run
+with nothing to translate (``sync`` on a finished workspace) does not pay their 20 MB.
 """
 
 from __future__ import annotations
 
 import email.utils
+import functools
 import os
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
 from babel import Locale
 from babel.core import get_global
-from deep_translator import constants as dt_constants
-from deep_translator import exceptions as dt_errors
 
 from l10n.engines import DEFAULT_TIMEOUT, Retry, TextRefused
 from l10n.errors import EngineError
+
+if TYPE_CHECKING:
+    import requests
 
 # Longest text per request: each provider's limit, with room to spare.
 MAX_CHARS = {"google": 4500, "mymemory": 450, "deepl": 4500, "libre": 2000, "microsoft": 4500,
@@ -41,6 +45,8 @@ class _BoundedRequests:
         self.local = threading.local()
 
     def __getattr__(self, name: str) -> Any:
+        import requests
+
         return getattr(requests, name)
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
@@ -50,6 +56,8 @@ class _BoundedRequests:
         return self._call("POST", url, **kwargs)
 
     def _call(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        import requests
+
         timeout = getattr(self.local, "timeout", None)
         if timeout is None:
             return requests.request(method, url, **kwargs)
@@ -64,14 +72,21 @@ class _BoundedRequests:
 
 _REQUESTS = _BoundedRequests()
 _MODULES = ("google", "deepl", "microsoft", "mymemory", "libre", "yandex", "baidu")
-for _module in _MODULES:
-    __import__(f"deep_translator.{_module}")
-    vars(__import__("deep_translator", fromlist=[_module]))[_module].requests = _REQUESTS
+
+
+@functools.cache
+def _deep_translator() -> Any:
+    """deep-translator, its provider modules handed the stand-in for ``requests``."""
+    import deep_translator
+
+    for module in _MODULES:
+        __import__(f"deep_translator.{module}")
+        vars(deep_translator)[module].requests = _REQUESTS
+    return deep_translator
 
 
 def _translator_class(name: str) -> Callable[..., Any]:
-    import deep_translator
-
+    deep_translator = _deep_translator()
     return {
         "google": deep_translator.GoogleTranslator, "deepl": deep_translator.DeeplTranslator,
         "microsoft": deep_translator.MicrosoftTranslator,
@@ -80,16 +95,24 @@ def _translator_class(name: str) -> Callable[..., Any]:
     }[name]
 
 
-# Each provider's language names and codes, as deep-translator validates them (microsoft and
-# yandex: none, their codes are fetched from the provider).
-_NAMES: dict[str, dict[str, str]] = {
-    "google": dt_constants.GOOGLE_LANGUAGES_TO_CODES,
-    "deepl": dt_constants.DEEPL_LANGUAGE_TO_CODE,
-    "mymemory": dt_constants.MY_MEMORY_LANGUAGES_TO_CODES,
-    "libre": {k.lower(): v for k, v in dt_constants.LIBRE_LANGUAGES_TO_CODES.items()},
-    "baidu": dt_constants.BAIDU_LANGUAGE_TO_CODE,
-}
-_CODES = {engine: set(codes.values()) for engine, codes in _NAMES.items()}
+@functools.cache
+def _names() -> dict[str, dict[str, str]]:
+    """Each provider's language names and codes, as deep-translator validates them (microsoft
+    and yandex: none, their codes are fetched from the provider)."""
+    constants = _deep_translator().constants
+    return {
+        "google": constants.GOOGLE_LANGUAGES_TO_CODES,
+        "deepl": constants.DEEPL_LANGUAGE_TO_CODE,
+        "mymemory": constants.MY_MEMORY_LANGUAGES_TO_CODES,
+        "libre": {k.lower(): v for k, v in constants.LIBRE_LANGUAGES_TO_CODES.items()},
+        "baidu": constants.BAIDU_LANGUAGE_TO_CODE,
+    }
+
+
+@functools.cache
+def _codes() -> dict[str, set[str]]:
+    return {engine: set(codes.values()) for engine, codes in _names().items()}
+
 # Chinese by script: what each provider calls Simplified and Traditional.
 _CHINESE = {"google": ("zh-CN", "zh-TW"), "deepl": ("zh", None), "mymemory": ("zh-CN", "zh-TW"),
             "libre": ("zh", None), "microsoft": ("zh-hans", "zh-hant"), "yandex": ("zh", None),
@@ -121,8 +144,8 @@ def provider_code(engine: str, locale: str) -> str:
             candidates.append(f"{language}-{territory}")
         candidates.append(language)
         english = (parsed.english_name or "").lower()
-        candidates.append(_NAMES.get(engine, {}).get(english))
-    known = _CODES.get(engine)
+        candidates.append(_names().get(engine, {}).get(english))
+    known = _codes().get(engine)
     for candidate in candidates:
         if candidate is None:
             continue
@@ -206,6 +229,9 @@ class ProviderEngine:
         return cache[key]
 
     def _classify(self, error: Exception, response: requests.Response | None) -> Exception:
+        import requests
+        from deep_translator import exceptions as dt_errors
+
         where = f"{self.name}" + (f" at {self.url}" if self.url else "")
         if isinstance(error, (EngineError, Retry, TextRefused)):
             return error

@@ -29,6 +29,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+import yaml
+from corpus import article as markdown_article
+from markdown_it import MarkdownIt
+
 from l10n.formats import FormatOptions
 from l10n.formats import html as fmt
 
@@ -84,18 +88,17 @@ def article(rng: random.Random, number: int) -> str:
 """
 
 
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+
+
 def corpus_article(number: int) -> str:
     """Article ``number`` of the Markdown bench corpus (bench/corpus.py), rendered to an HTML page:
     the same 1,000 articles as the Markdown bench, front-matter title and summary in the head."""
-    import yaml
-    from corpus import article as markdown_article
-    from markdown_it import MarkdownIt
-
     text = markdown_article(number).text
     _, front, body = text.split("---\n", 2)
     meta = yaml.safe_load(front)
     title, summary = (html.escape(str(meta[key])) for key in ("title", "summary"))
-    page = MarkdownIt("commonmark").enable("table").render(body)
+    page = _MARKDOWN.render(body)
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n'
             f'  <title>{title}</title>\n  <meta name="description" content="{summary}">\n'
             f"</head>\n<body>\n<article>\n{page}</article>\n</body>\n</html>\n")

@@ -162,11 +162,14 @@ def _per_article(result: PeerResult, sources: Sequence[Path], work: Path,
     built = [s for s in sources if (po / f"{s.stem}.po").exists()]
     # A capped extract leaves articles without a catalog: the build is scaled to them too.
     reach = len(built) + len(sources) - result.extract.done
-    result.build = run_step("build", built, work, budget=budget, articles=reach)
+
+    def build() -> Step:
+        return run_step("build", built, work, budget=budget, articles=reach)
+
+    result.build = build()
     result.build.failed.update({stem: "no catalog from extract" for stem in result.extract.failed
                                 if not (po / f"{stem}.po").exists()})
-    return identity_rebuild(result, sources, pot, po, out, lambda: run_step(
-        "build", built, work, budget=budget, articles=reach))
+    return identity_rebuild(result, sources, pot, po, out, build)
 
 
 def run_mdpo(sources: Sequence[Path], source_dir: Path, work: Path, *,

@@ -341,12 +341,11 @@ def run_tt(sources: Sequence[Path], source_dir: Path, work: Path, *, timeout: fl
                        "-o", str(pot)], timeout=timeout)
     result.extract = _step(extract, sources, pot, ".pot")
     _fill_all(pot, po, pseudo)
-    build = measure([python, "-m", "translate.convert.po2md", "-i", str(po), "-t",
-                     str(source_dir), "-o", str(out)], timeout=timeout)
-    result.build = _step(build, sources, out, ".md")
-    return identity_rebuild(result, sources, pot, po, out, lambda: measure(
-        [python, "-m", "translate.convert.po2md", "-i", str(po), "-t", str(source_dir),
-         "-o", str(out)], timeout=timeout))
+    po2md = [python, "-m", "translate.convert.po2md", "-i", str(po), "-t", str(source_dir),
+             "-o", str(out)]
+    result.build = _step(measure(po2md, timeout=timeout), sources, out, ".md")
+    return identity_rebuild(result, sources, pot, po, out,
+                            lambda: measure(po2md, timeout=timeout))
 
 
 def _po4a_config(sources: Sequence[Path], work: Path) -> Path:
@@ -382,10 +381,10 @@ def run_po4a(sources: Sequence[Path], source_dir: Path, work: Path, *,
         return f"{stem}.zh.po"
 
     _fill_all(pot, po, pseudo, zh_po)
-    build = measure(["po4a", "--no-update", str(config)], timeout=timeout)
-    result.build = _step(build, sources, out, ".md")
-    return identity_rebuild(result, sources, pot, po, out, lambda: measure(
-        ["po4a", "--no-update", str(config)], timeout=timeout), zh_po)
+    build = ["po4a", "--no-update", str(config)]
+    result.build = _step(measure(build, timeout=timeout), sources, out, ".md")
+    return identity_rebuild(result, sources, pot, po, out,
+                            lambda: measure(build, timeout=timeout), zh_po)
 
 
 def _runner(peer: str) -> Callable[..., PeerResult]:

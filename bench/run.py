@@ -4,7 +4,8 @@
 
 Generates bench/out/corpus-N (see corpus.py), times our extract, update and build (zh catalogs
 filled with pseudo-translations, so the build does real work) and ``sync`` with nothing changed;
-then each peer's extract (md -> POT per article) and build (PO -> md per article). Also counts the
+then each peer's extract (md -> POT) and build (PO -> md), each the way the peer runs (po4a: one
+POT and PO for the corpus; the others: one per article). Also counts the
 articles each tool rebuilds byte-identically when every translation equals its msgid, and the
 POT files ``msgfmt -c`` accepts. Prints a table and writes it to bench/out/results.md.
 """

@@ -246,13 +246,14 @@ class _Run:
         found: dict[str, tuple[Path, int]] = {}
         needed: set[int] = set()   # hash() of each msgid waiting: a few dozen bytes, not its text
         for path in paths:
-            if _slug(folder, path) not in wanted:
+            slug = _slug(folder, path)
+            if slug not in wanted:
                 continue
             untranslated = [entry for entry in read_catalog(path, self.project.relative(path))
                             if _untranslated(entry)]
             if untranslated:   # opened even if a reviewer rejected them all: it is reported
                 waiting = [entry for entry in untranslated if not was_rejected(entry)]
-                found[_slug(folder, path)] = (path, len(waiting))
+                found[slug] = (path, len(waiting))
                 needed.update(hash(entry.msgid) for entry in waiting)
         work = []
         checked: set[str] = set()

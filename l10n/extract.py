@@ -60,10 +60,10 @@ def _template_job(job: tuple[Project, Article, str | None, bool]) -> str:
 
 def extract(project: Project, *, check: bool = False,
             articles: Sequence[Article] | None = None) -> StepReport:
-    """Write (or, with ``check``, list) every template that is out of date."""
+    """Write (or, with ``check``, list) every template that is out of date. ``articles``, when
+    given, is every article of the workspace (loaded once by the caller)."""
     state = State(project.state_dir / "state.json")
     report = StepReport()
-    every = articles is None  # then entries of vanished texts can go from the parse cache
     articles = project.articles() if articles is None else articles
     # A template whose article is gone goes too (catalogs stay: they hold translators' work).
     report.removed = remove_orphans(
@@ -92,6 +92,5 @@ def extract(project: Project, *, check: bool = False,
         state.record(f"extract:{article.slug}", digest(inputs, digest(text)))
     if not check:
         state.save()
-        if every:
-            parsecache.prune(project, articles)
+        parsecache.prune(project, articles)
     return report

@@ -261,6 +261,8 @@ def test_generated_files_of_a_deleted_article_go_but_its_catalog_stays(tmp_path:
     approve_all(root / "locales" / "zh" / "other.po")
     run(root, "sync", "--no-mt")
     assert (root / "build" / "zh" / "other.md").exists()
+    parsed = root / ".l10n" / "parsed"
+    assert len(list(parsed.glob("*.json"))) == 2            # what extract's parse found, each
     (root / "source" / "other.md").unlink()
     assert "out of date: locales/templates/other.pot" in run(root, "extract", "--check", code=1)
     output = run(root, "sync", "--no-mt")
@@ -268,5 +270,6 @@ def test_generated_files_of_a_deleted_article_go_but_its_catalog_stays(tmp_path:
     assert "removed build/zh/other.md (its article is gone)" in output
     assert not (root / "build" / "en" / "other.md").exists()
     assert (root / "locales" / "zh" / "other.po").exists()       # a translator's work is kept
+    assert len(list(parsed.glob("*.json"))) == 1            # sync prunes the parse cache too
     assert (root / "build" / "zh" / "news" / "torch.md").exists() is False  # 0% approved
     assert (root / "build" / "en" / "news" / "torch.md").exists()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import deque
 from pathlib import Path
 from typing import Self
 
@@ -74,7 +75,7 @@ class Batch:
     destination keeps its old content. Where ``os.sync`` is missing, each file is fsynced."""
 
     def __init__(self) -> None:
-        self._staged: list[tuple[str, Path]] = []
+        self._staged: deque[tuple[str, Path]] = deque()
         self._sync = hasattr(os, "sync")
 
     def __enter__(self) -> Self:
@@ -91,7 +92,7 @@ class Batch:
                 while self._staged:
                     tmp, path = self._staged[0]
                     os.replace(tmp, path)
-                    self._staged.pop(0)
+                    self._staged.popleft()  # a list's pop(0) would make this quadratic
         finally:
             for tmp, _ in self._staged:
                 _discard(tmp)

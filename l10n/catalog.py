@@ -305,12 +305,14 @@ def _read_text(path: Path, project: Project) -> str:
 
 def copies_template(template: polib.POFile, comments: Comments | None) -> bool:
     """Whether a new catalog's entries are the template's, byte for byte: nothing to merge, and
-    no entry the merge would change (no flags, translator comments, plurals or glossary hints)."""
-    return all(not (entry.flags or entry.tcomment or entry.msgstr or entry.msgid_plural
-                    or entry.obsolete or entry.previous_msgid is not None
-                    or entry.previous_msgctxt is not None
-                    or (comments is not None and comments(entry.msgid)))
-               for entry in template if entry.msgid)
+    no entry the merge would change (no flags, translator comments, plurals or glossary hints).
+    The template must have a header entry: ``new_catalog_text`` replaces its first block."""
+    return bool(template.metadata) and all(
+        not (entry.flags or entry.tcomment or entry.msgstr or entry.msgid_plural
+             or entry.obsolete or entry.previous_msgid is not None
+             or entry.previous_msgctxt is not None
+             or (comments is not None and comments(entry.msgid)))
+        for entry in template if entry.msgid)
 
 
 def new_catalog_text(template: polib.POFile, template_text: str, language: str,

@@ -114,24 +114,24 @@ class _Reader:
             if mark == "~":
                 rest = line[2:]
                 if rest[:1] == "|":
-                    self.previous_line(rest[1:], number)
+                    self.previous_line(rest[1:])
                     return
                 line = rest.strip()
                 if not line:
                     return
                 obsolete = True
             elif mark == "|":
-                self.previous_line(line[2:], number)
+                self.previous_line(line[2:])
                 return
             else:
-                self.comment_line(line, mark, number)
+                self.comment_line(line, mark)
                 return
         if line[0] == '"':
-            self.string_line(line, obsolete, number)
+            self.string_line(line, obsolete)
         else:
             self.keyword_line(line, obsolete, number)
 
-    def comment_line(self, line: str, mark: str, number: int) -> None:
+    def comment_line(self, line: str, mark: str) -> None:
         phase = self.phase
         if phase >= _MSGSTR:
             self.finish()
@@ -148,7 +148,7 @@ class _Reader:
             text = line[1:]
             self.tcomments.append(text[1:] if text[:1] == " " else text)
 
-    def previous_line(self, rest: str, number: int) -> None:
+    def previous_line(self, rest: str) -> None:
         if self.phase >= _MSGSTR:
             self.finish()
         elif self.phase != _BETWEEN:
@@ -170,7 +170,7 @@ class _Reader:
         self.previous[match.group(1)] = pieces
         self.previous["last"] = pieces
 
-    def string_line(self, line: str, obsolete: bool, number: int) -> None:
+    def string_line(self, line: str, obsolete: bool) -> None:
         phase = self.phase
         if phase == _BETWEEN:
             raise _SyntaxProblem("a string without a keyword (msgid, msgstr, ...) before it")
@@ -339,7 +339,7 @@ class _Reader:
                         msgstr = _value(msgstr)
                 previous: tuple[str | None, str | None, str | None] = (None, None, None)
                 if p:
-                    self.previous_lines(p, number - 1 - p.count("\n"))
+                    self.previous_lines(p)
                     previous, self.previous = _previous(self.previous), {}
                 entry = new_entry(entry_class)
                 entry.__dict__ = {
@@ -363,10 +363,9 @@ class _Reader:
             return False  # let the line reader find the line and word the message
         return True
 
-    def previous_lines(self, block: str, number: int) -> None:
+    def previous_lines(self, block: str) -> None:
         for row in block[:-1].split("\n"):
-            number += 1
-            self.previous_line(row[3:] if row[1] == "~" else row[2:], number)
+            self.previous_line(row[3:] if row[1] == "~" else row[2:])
 
     def catalog(self) -> polib.POFile:
         catalog = polib.POFile(fpath=self.path, encoding="utf-8")

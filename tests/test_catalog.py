@@ -38,3 +38,11 @@ def test_the_merge_runs_when_a_glossary_hint_or_a_flag_would_change_an_entry() -
                                first.msgid else [])
     first.flags = ["no-wrap"]
     assert not copies_template(template, None)
+
+
+def test_a_template_without_a_header_is_merged_so_no_entry_is_lost() -> None:
+    text = '#. paragraph\nmsgid "a"\nmsgstr ""\n\n#. paragraph\nmsgid "b"\nmsgstr ""\n'
+    template = parse_catalog(text, "t.pot")  # as `xgettext --omit-header` writes it
+    assert not copies_template(template, None)
+    merged = format_catalog(update_catalog(template, None, language="zh", date=DATE))
+    assert [entry.msgid for entry in parse_catalog(merged, "zh.po")] == ["a", "b"]

@@ -18,6 +18,18 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 REPO = Path(__file__).resolve().parent.parent
 WORKSPACE_PARTS = ("pyproject.toml", "source", "locales", "glossary.yml")
+# A small glossary.yml (en, zh): a pinned name, a kept one, and one with a forbidden variant.
+GLOSSARY = """\
+terms:
+  - en: Tian Yuandong
+    zh: 田渊栋
+  - en: FAIR
+    keep: true
+  - en: Yann LeCun
+    zh: 杨立昆
+    forbidden:
+      zh: [扬·勒丘恩]
+"""
 
 
 @pytest.fixture

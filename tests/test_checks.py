@@ -8,6 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 from commonmark import spec_examples
+from conftest import GLOSSARY
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -19,18 +20,6 @@ from l10n.cli import app
 from l10n.errors import SourceError
 from l10n.glossary import Glossary
 from l10n.project import Project
-
-GLOSSARY = """\
-terms:
-  - en: Tian Yuandong
-    zh: 田渊栋
-  - en: FAIR
-    keep: true
-  - en: Yann LeCun
-    zh: 杨立昆
-    forbidden:
-      zh: [扬·勒丘恩]
-"""
 
 
 @pytest.fixture
@@ -79,51 +68,59 @@ def test_terms_inside_code_or_link_targets_are_not_terms(glossary: Glossary) -> 
 
 # -- one check, one example (default context: Markdown, en -> zh) ------------------------------
 
+def example(name: str, msgid: str, msgstr: str, *expected: str) -> object:
+    """A row of EXAMPLES: a translation and every finding on it, in order (none: it is clean)."""
+    return pytest.param(msgid, msgstr, list(expected), id=name)
+
+
 EXAMPLES = [
-    pytest.param("Read [the guide](https://example.com/guide) first.",
-                 "先阅读[指南](https://example.com/guid)。",
-                 ["critical: links: link https://example.com/guide missing",
-                  "critical: links: link https://example.com/guid added"],
-                 id="link targets must survive"),
-    pytest.param("Read [the guide](https://example.com/guide) first.",
-                 "先阅读[指南](https://example.com/guide)。", [], id="a surviving link target"),
-    pytest.param("[a](/x) and [b](/x)", "[甲](/x)和乙",
-                 ["critical: links: link /x missing (1 of 2)"],
-                 id="a link given twice must appear twice"),
-    pytest.param("Run `pip install l10n` now.", "现在运行 `pip 安装 l10n`。",
-                 ["critical: code: code span `pip install l10n` missing",
-                  "critical: code: code span `pip 安装 l10n` added"],
-                 id="code spans are never translated"),
-    pytest.param("![A cat](cat.png)", "![一只猫](dog.png)",
-                 ["critical: images: image cat.png missing",
-                  "critical: images: image dog.png added"], id="images"),
-    pytest.param("Press <kbd>Ctrl</kbd> to copy", "按 Ctrl 复制",
-                 ["critical: tags: tag <kbd> missing", "critical: tags: tag </kbd> missing"],
-                 id="inline html tags"),
-    pytest.param("This is **very** important", "这很重要",
-                 ["functional: emphasis: **strong** spans: 1 in the source, 0 in the translation"],
-                 id="emphasis counts are functional"),
-    pytest.param("This is *quite* **very** important", "这*相当***非常**重要", [],
-                 id="emphasis kept"),
-    pytest.param("See https://example.com/a or write to help@example.org.",
-                 "详情见 https://example.com/b。",
-                 ["functional: urls: https://example.com/a missing",
-                  "functional: urls: help@example.org missing"],
-                 id="urls and addresses in the text"),
-    pytest.param("Hello {name}, you have %s messages {{< ref x >}}", "你好，你有消息",
-                 ["critical: placeholders: placeholder {name} missing",
-                  "critical: placeholders: placeholder %s missing",
-                  "critical: placeholders: placeholder {{< ref x >}} missing"],
-                 id="placeholders are critical"),
-    pytest.param(" Hello world", "你好世界 ",
-                 ["cosmetic: whitespace: leading whitespace differs from the source",
-                  "cosmetic: whitespace: trailing whitespace differs from the source"],
-                 id="leading and trailing whitespace"),
-    pytest.param("This sentence is a reasonably long English sentence.", "好。",
-                 [("cosmetic: length: the translation is 4% of the source's length; "
-                   "about 35% is usual")], id="length outliers"),
-    pytest.param("This sentence is a reasonably long English sentence.",
-                 "这是一个相当长的英语句子。", [], id="a usual length"),
+    example("link targets must survive",
+            "Read [the guide](https://example.com/guide) first.",
+            "先阅读[指南](https://example.com/guid)。",
+            "critical: links: link https://example.com/guide missing",
+            "critical: links: link https://example.com/guid added"),
+    example("a surviving link target",
+            "Read [the guide](https://example.com/guide) first.",
+            "先阅读[指南](https://example.com/guide)。"),
+    example("a link given twice must appear twice",
+            "[a](/x) and [b](/x)", "[甲](/x)和乙",
+            "critical: links: link /x missing (1 of 2)"),
+    example("code spans are never translated",
+            "Run `pip install l10n` now.", "现在运行 `pip 安装 l10n`。",
+            "critical: code: code span `pip install l10n` missing",
+            "critical: code: code span `pip 安装 l10n` added"),
+    example("images",
+            "![A cat](cat.png)", "![一只猫](dog.png)",
+            "critical: images: image cat.png missing",
+            "critical: images: image dog.png added"),
+    example("inline html tags",
+            "Press <kbd>Ctrl</kbd> to copy", "按 Ctrl 复制",
+            "critical: tags: tag <kbd> missing",
+            "critical: tags: tag </kbd> missing"),
+    example("emphasis counts are functional",
+            "This is **very** important", "这很重要",
+            "functional: emphasis: **strong** spans: 1 in the source, 0 in the translation"),
+    example("emphasis kept",
+            "This is *quite* **very** important", "这*相当***非常**重要"),
+    example("urls and addresses in the text",
+            "See https://example.com/a or write to help@example.org.",
+            "详情见 https://example.com/b。",
+            "functional: urls: https://example.com/a missing",
+            "functional: urls: help@example.org missing"),
+    example("placeholders are critical",
+            "Hello {name}, you have %s messages {{< ref x >}}", "你好，你有消息",
+            "critical: placeholders: placeholder {name} missing",
+            "critical: placeholders: placeholder %s missing",
+            "critical: placeholders: placeholder {{< ref x >}} missing"),
+    example("leading and trailing whitespace",
+            " Hello world", "你好世界 ",
+            "cosmetic: whitespace: leading whitespace differs from the source",
+            "cosmetic: whitespace: trailing whitespace differs from the source"),
+    example("length outliers",
+            "This sentence is a reasonably long English sentence.", "好。",
+            "cosmetic: length: the translation is 4% of the source's length; about 35% is usual"),
+    example("a usual length",
+            "This sentence is a reasonably long English sentence.", "这是一个相当长的英语句子。"),
 ]
 
 

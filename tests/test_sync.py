@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import msgfmt_check
+from conftest import GLOSSARY, msgfmt_check
 from libre_server import running
 from typer.testing import CliRunner
 
@@ -27,14 +27,6 @@ title: Tian Yuandong leaves FAIR
 
 - He worked on game-playing systems.
 - He wrote about planning.
-"""
-
-GLOSSARY = """\
-terms:
-  - en: Tian Yuandong
-    zh: 田渊栋
-  - en: FAIR
-    keep: true
 """
 
 

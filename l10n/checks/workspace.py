@@ -63,11 +63,12 @@ def check_workspace(project: Project, *, languages: Sequence[str] | None = None)
             if not path.exists():
                 continue
             context = context_for(project, article, language, glossary)
-            for entry in read_catalog(path, project.relative(path)):
+            shown = project.relative(path)
+            for entry in read_catalog(path, shown):
                 state = "draft" if "fuzzy" in entry.flags else "approved"
                 for finding in check_entry(entry, context):
-                    reports.append(Report(project.relative(path), entry.linenum,
-                                          finding.severity, finding.check, finding.message, state))
+                    reports.append(Report(shown, entry.linenum, finding.severity, finding.check,
+                                          finding.message, state))
     return reports
 
 

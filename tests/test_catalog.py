@@ -34,10 +34,23 @@ def test_the_merge_runs_when_a_glossary_hint_or_a_flag_would_change_an_entry() -
     text = TEMPLATES[0].read_text(encoding="utf-8")
     template = parse_catalog(text, "t.pot")
     first = next(entry for entry in template if entry.msgid)
-    assert not copies_template(template, lambda msgid: ["glossary: a hint"] if msgid ==
-                               first.msgid else [])
+
+    def hint(msgid: str) -> list[str]:
+        return ["glossary: a hint"] if msgid == first.msgid else []
+
+    assert not copies_template(template, hint)
+    # ... because the merge writes what a copy of the template would lose:
+    merged = format_catalog(update_catalog(template, None, language="zh", comments=hint,
+                                           date=DATE))
+    assert "#. glossary: a hint\n" in merged
+    assert "glossary: a hint" not in new_catalog_text(template, text, "zh", DATE)
     first.flags = ["no-wrap"]
     assert not copies_template(template, None)
+    # ... because a copy of the flagged template would not be what the merge writes:
+    flagged = format_catalog(template)
+    assert "#, no-wrap\n" in flagged
+    assert new_catalog_text(template, flagged, "zh", DATE) != format_catalog(
+        update_catalog(template, None, language="zh", date=DATE))
 
 
 def test_a_template_without_a_header_is_merged_so_no_entry_is_lost() -> None:

@@ -46,7 +46,7 @@ class Outline:
 
     @classmethod
     def from_json(cls, data: dict[str, list[object]]) -> Outline:
-        """The outline ``to_json`` gave; ValueError or TypeError when ``data`` is not one."""
+        """The outline ``to_json`` gave; KeyError, ValueError or TypeError when ``data`` is not one."""
         values = {name: tuple(data[name]) for name in cls.__dataclass_fields__}
         values["tables"] = tuple(tuple(rows) for rows in values["tables"])  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]

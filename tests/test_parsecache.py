@@ -55,8 +55,13 @@ def test_extract_keeps_one_entry_per_markdown_article_and_build_uses_it(tmp_path
     entries[0].write_text(json.dumps(data), encoding="utf-8")
     assert _rebuild(root)["build/zh/news/torch.md"].decode().count("译：") == \
         with_cache["build/zh/news/torch.md"].decode().count("译：") - 1
-    entries[0].write_text('{"blocks": [["half a row"]], "outline": {}}', encoding="utf-8")
-    assert _rebuild(root) == with_cache  # damaged: parsed again, same editions
+    # Damaged rows (the outline intact), then a damaged outline: parsed again, same editions.
+    data["blocks"] = [["half a row"]]
+    entries[0].write_text(json.dumps(data), encoding="utf-8")
+    assert _rebuild(root) == with_cache
+    entries[0].write_text('{"blocks": [], "outline": {}}', encoding="utf-8")
+    assert parsecache.load(project, article) is None
+    assert _rebuild(root) == with_cache
     shutil.rmtree(root / ".l10n" / "parsed")
     assert _rebuild(root) == with_cache
 

@@ -115,20 +115,16 @@ def values(fm: FrontMatter, text: str, keys: tuple[str, ...]) -> Iterator[Value]
                     start, end, source[len(body):] if value.style in ("|", ">") else "")
 
 
-def declared_language(text: str, path: str) -> str | None:
-    """The front matter's ``lang:`` value; SourceError(path, line) on malformed front matter."""
-    value = _lang_value(front_matter(text, path))
+def language(fm: FrontMatter | None) -> str | None:
+    """The front matter's ``lang:`` value, or None."""
+    value = _lang_value(fm)
     if value is None:
         return None
     return value.value.strip() or None
 
 
-def language_line(text: str) -> int | None:
+def language_line(fm: FrontMatter | None) -> int | None:
     """The file line of the front matter's ``lang:`` key, or None."""
-    try:
-        fm = front_matter(text, None)
-    except SourceError:
-        return None
     item = _lang_item(fm)
     return None if fm is None or item is None else fm.first_line + item[0].start_mark.line
 

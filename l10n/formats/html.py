@@ -181,19 +181,21 @@ def extract(text: str, path: str, *, options: FormatOptions) -> list[Segment]:
 
 def declared_language(text: str, path: str) -> str | None:
     """The ``lang`` (else ``xml:lang``) of the ``<html>`` element, if the document has one."""
-    tree = _parse(text, path)
+    return _language(_parse(text, path))
+
+
+def language_line(text: str) -> int | None:
+    """The line of the ``<html lang>`` start tag, when the document declares a language."""
+    tree = _parse(text, "")
+    return None if _language(tree) is None else tree.getroot().sourceline
+
+
+def _language(tree: Any) -> str | None:
     if tree is None or tree.getroot().tag != "html":
         return None
     root = tree.getroot()
     value = (root.get("lang") or root.get("xml:lang") or "").strip()
     return value or None
-
-
-def language_line(text: str) -> int | None:
-    """The line of the ``<html lang>`` start tag, when the document declares a language."""
-    if declared_language(text, "") is None:
-        return None
-    return _parse(text, "").getroot().sourceline
 
 
 def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:

@@ -26,6 +26,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from l10n.errors import SourceError
 from l10n.formats import FormatOptions, frontmatter
 from l10n.formats.frontmatter import FrontMatter
 from l10n.formats.markdown_blocks import BlockRule, block_parser, rule
@@ -105,12 +106,15 @@ def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
 
 def declared_language(text: str, path: str) -> str | None:
     """The front matter's ``lang:`` value; SourceError(path, line) on malformed front matter."""
-    return frontmatter.declared_language(text, path)
+    return frontmatter.language(_body(text, path).front_matter)
 
 
 def language_line(text: str) -> int | None:
     """The file line of the front matter's ``lang:`` key, or None."""
-    return frontmatter.language_line(text)
+    try:
+        return frontmatter.language_line(_body(text, None).front_matter)
+    except SourceError:
+        return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -141,11 +145,9 @@ class _Body:
     """What the text after the front matter parses to: block tokens and translatable blocks,
     each computed when first asked for."""
 
-    def __init__(self, text: str, path: str | None, blocks: list[Block] | None = None) -> None:
+    def __init__(self, text: str, path: str | None) -> None:
         self.text = text
         self.front_matter = frontmatter.front_matter(text, path)
-        if blocks is not None:
-            self.__dict__["blocks"] = blocks  # known from an earlier parse: no parse needed
 
     @functools.cached_property
     def source(self) -> tuple[str, list[str]]:
@@ -170,7 +172,8 @@ class _Body:
         return _Tokens(_BLOCKS.parse(body, env), lines, original, env)
 
     @functools.cached_property
-    def blocks(self) -> list[Block]:  # not needed to check an edition's structure
+    def blocks(self) -> list[Block]:
+        """Not needed to check an edition's structure; ``remember`` may set it, unparsed."""
         parsed = self.parsed
         return list(_markdown_blocks(parsed.tokens, parsed.lines, parsed.original, parsed.env))
 
@@ -205,7 +208,8 @@ def remember(text: str, rows: list[list[object]]) -> None:
         blocks = [Block(*row) for row in rows]  # type: ignore[arg-type]
     except TypeError:
         return
-    _keep(_Body(text, None, blocks))
+    # Unless this process found them already (``l10n sync``): then no parse is needed either.
+    _body(text, None).__dict__.setdefault("blocks", blocks)
 
 
 def front_matter(text: str) -> FrontMatter | None:

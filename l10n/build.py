@@ -110,12 +110,7 @@ def make_edition(job: Job) -> Outcome:
     table, held = translations(catalog, include_drafts=job.options.include_drafts, gate=gate)
     outcome = Outcome(None, [f"{po_name}:{reason}; the source text is kept for that block"
                              for reason in held])
-    parsed = parsecache.load(project, article)  # what extract's parse found, if it was kept
-    if parsed is not None:
-        from l10n.formats import markdown
-
-        markdown.remember(article.text, parsed.blocks)
-    outline = parsed.outline if parsed is not None else None
+    outline = parsecache.restore(project, article)
     text = render_edition(project, article, language, {m: e.msgstr for m, e in table.items()})
     problems = structure_problems(article, text, shown, outline) if text != article.text else []
     if problems:

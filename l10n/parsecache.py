@@ -77,6 +77,19 @@ def load(project: Project, article: Article) -> Parsed | None:
         return None
 
 
+def restore(project: Project, article: Article) -> Outline | None:
+    """Hand what extract's parse found, if it was kept, to the Markdown format (so rendering
+    the article needs no parse) and return the source's block outline (so checking an edition
+    needs none either); None when nothing was kept."""
+    parsed = load(project, article)
+    if parsed is None:
+        return None
+    from l10n.formats import markdown
+
+    markdown.remember(article.text, parsed.blocks)
+    return parsed.outline
+
+
 def prune(project: Project, articles: Sequence[Article]) -> None:
     """Remove the entries of texts no article has any more."""
     keep = {_path(project, article) for article in articles}

@@ -50,12 +50,15 @@ def read_if_exists(path: Path) -> str | None:
         return None
 
 
-def _template_job(job: tuple[Project, Article, str | None, bool]) -> str:
-    project, article, previous, keep_parse = job
+def _template_job(job: tuple[Project, Article, Path, bool]) -> tuple[str | None, str]:
+    """The template's text, or None when the file already holds it; and the text's digest. The
+    old template is read here, in the worker, so the caller never holds the workspace's."""
+    project, article, path, keep_parse = job
+    previous = read_if_exists(path)
     text = template_text(project, article, previous)
     if keep_parse:
         parsecache.save(project, article)  # for build, while the parse is at hand
-    return text
+    return (None if text == previous else text), digest(text)
 
 
 def extract(project: Project, *, check: bool = False,
@@ -69,7 +72,7 @@ def extract(project: Project, *, check: bool = False,
     report.removed = remove_orphans(
         project.locales_dir / "templates", {project.template_path(a.slug) for a in articles},
         (".pot",), check=check, shown=project.relative)
-    stale: list[tuple[Article, Path, str, str | None]] = []
+    stale: list[tuple[Article, Path, str]] = []
     for article in articles:
         path = project.template_path(article.slug)
         inputs = digest(EXTRACTOR_VERSION, article.digest, article.language,
@@ -77,11 +80,11 @@ def extract(project: Project, *, check: bool = False,
         if state.fresh(f"extract:{article.slug}", digest(inputs, file_digest(path))):
             report.unchanged += 1
         else:
-            stale.append((article, path, inputs, read_if_exists(path)))
-    texts = ordered_map(_template_job, [(project, article, previous, not check)
-                                        for article, _, _, previous in stale])
-    for (article, path, inputs, previous), text in zip(stale, texts):
-        if text == previous:
+            stale.append((article, path, inputs))
+    results = ordered_map(_template_job, [(project, article, path, not check)
+                                          for article, path, _ in stale])
+    for (article, path, inputs), (text, text_digest) in zip(stale, results):
+        if text is None:
             report.unchanged += 1
         elif check:
             report.written.append(project.relative(path))
@@ -89,7 +92,7 @@ def extract(project: Project, *, check: bool = False,
         else:
             write_text_atomic(path, text, durable=False)
             report.written.append(project.relative(path))
-        state.record(f"extract:{article.slug}", digest(inputs, digest(text)))
+        state.record(f"extract:{article.slug}", digest(inputs, text_digest))
     if not check:
         state.save()
         parsecache.prune(project, articles)

@@ -12,6 +12,7 @@ import polib
 import pytest
 from typer.testing import CliRunner
 
+from l10n import extract as extract_module
 from l10n import parallel
 from l10n.cli import app
 from l10n.errors import SourceError
@@ -156,3 +157,30 @@ def test_an_article_edited_during_a_run_is_reported_not_mixed(tmp_path: Path) ->
     assert second.text.startswith("---")   # the last one read is not the edited one
     with pytest.raises(SourceError, match="changed while l10n was running"):
         print(first.text)
+
+
+def test_extract_with_its_state_lost_holds_no_old_template(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fresh clone has every template and no .l10n state: each article is checked again. The
+    # old templates are read by the job that needs one, not gathered for the whole workspace.
+    root = workspace(tmp_path / "site", 3)
+    (root / "source" / "long.md").write_text("A paragraph of news.\n\n" * 2_000 + "The end.\n",
+                                             encoding="utf-8")
+    assert runner.invoke(app, ["--root", str(root), "extract"]).exit_code == 0
+    (root / ".l10n" / "state.json").unlink()
+    sent: list[int] = []
+    returned: list[object] = []
+    real = extract_module.ordered_map
+
+    def recording(function, items):
+        sent.extend(len(pickle.dumps(item)) for item in items)
+        for result in real(function, items):
+            returned.append(result[0])
+            yield result
+
+    monkeypatch.setattr(extract_module, "ordered_map", recording)
+    result = runner.invoke(app, ["--root", str(root), "extract"])
+    assert result.exit_code == 0, result.output
+    assert "0 written, 4 unchanged" in result.output
+    assert len(sent) == 4 and max(sent) < 1_000   # the long template stays on disk
+    assert returned == [None] * 4                  # an unchanged template does not come back

@@ -547,6 +547,21 @@ def _tokens(parser: MarkdownIt, text: str, env: dict[str, object] | None = None
              t.block, t.hidden) for t in parser.parse(text, env)]
 
 
+def _stock_recording() -> MarkdownIt:
+    """markdown-it's own rules, wrapped to record columns as ``md._BLOCKS`` wraps its own."""
+    from markdown_it import rules_block
+
+    parser = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+    for recorded in md._BLOCKS.block.ruler.__rules__:
+        if recorded.name in ("table", "heading", "lheading", "paragraph"):
+            stock = md._recording(getattr(rules_block, recorded.name))
+            parser.block.ruler.at(recorded.name, stock, {"alt": recorded.alt})
+    return parser
+
+
+_STOCK_RECORDING = _stock_recording()
+
+
 def assert_same_tokens(text: str) -> None:
     from l10n.formats.markdown_blocks import block_parser
 
@@ -555,6 +570,9 @@ def assert_same_tokens(text: str) -> None:
     starts = [0, *itertools.accumulate(len(line) + 1 for line in normal.split("\n"))]
     recording = _tokens(md._BLOCKS, normal, {"line_starts": starts})  # spans noted in meta
     assert recording == _tokens(_STOCK_BLOCKS, normal)
+    # and the columns noted are those noted on markdown-it's own rules
+    ours = [t.meta for t in md._BLOCKS.parse(normal, {"line_starts": starts})]
+    assert ours == [t.meta for t in _STOCK_RECORDING.parse(normal, {"line_starts": starts})]
 
 
 def test_block_parser_tokens_equal_markdown_it_on_every_spec_example(spec: list[Example]) -> None:
@@ -579,3 +597,66 @@ def test_block_parser_tokens_equal_markdown_it_on_generated_documents(text: str)
 @given(st.lists(_HOSTILE, min_size=1, max_size=6).map("\n".join))
 def test_block_parser_tokens_equal_markdown_it_on_hostile_text(text: str) -> None:
     assert_same_tokens(text)
+
+
+@SETTINGS
+@given(_NOISE)
+def test_block_parser_tokens_equal_markdown_it_on_noise(text: str) -> None:
+    assert_same_tokens(text)
+
+
+# A paragraph's continuation lines are offered only to the rules that can start on their first
+# character: lines starting with each such character, a digit, a pipe or anything else, indented
+# 0 to 4 columns, in containers, lazily or not, and table rows right after a paragraph line.
+_LINE_STARTS = [*"#>*+-_=~`<|[\\:!a中", *"0123456789"]
+_LINE_RESTS = ["", " ", " x", "x", "  x", "1. x", ". x", ") x", "##", "# x #", "--", "- -", "**",
+               "~~", "``", "`` x", "!-- c -->", "div>", "/div>", "? x ?>", "x | y", "| b |",
+               "]: /u", "-|-", " | - |"]
+_CONTAINERS = {"": "", "> ": "> ", "- ": "  ", "1. ": "   ", "  ": "  ", "> - ": ">   ",
+               "- > ": "  > ", "10) ": "    "}
+
+
+@st.composite
+def _continued(draw: st.DrawFn) -> str:
+    container = draw(st.sampled_from(sorted(_CONTAINERS)))
+    lines = [container + draw(st.sampled_from(["para", "a | b", "| a |", "1 x", "- a"]))]
+    for _ in range(draw(st.integers(1, 4))):
+        prefix = "" if draw(st.booleans()) else _CONTAINERS[container]  # lazy, or not
+        indent = draw(st.sampled_from(["", " ", "  ", "   ", "    ", "\t"]))
+        lines.append(prefix + indent + draw(st.sampled_from(_LINE_STARTS))
+                     + draw(st.sampled_from(_LINE_RESTS)))
+        if draw(st.integers(0, 3)) == 0:  # a delimiter row: the line above may be a table header
+            lines.append(prefix + draw(st.sampled_from(["| - | - |", "---|---", ":-:", "-", "|-"])))
+    before = draw(st.sampled_from(["", "x\n\n", "- item\n", "> q\n", "# h\n"]))
+    return before + "\n".join(lines) + draw(st.sampled_from(["", "\n", "\n\nafter"]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_continued())
+def test_block_parser_tokens_equal_markdown_it_on_paragraph_continuations(text: str) -> None:
+    assert_same_tokens(text)
+
+
+@pytest.mark.parametrize("text", [
+    "a\n| b | c |\n| - | - |\n| d | e |", "a | b\n- | -\nc | d", "a\n    | b |\n| - |",
+    "> a\n| b |\n| - |", "- a\n  b | c\n  - | -", "a\n1. b", "a\n2. b", "a\n1234567890. b",
+    "a\n<div>", "a\n<span>", "a\n<!-- c -->", "a\n# b", "a\n#b", "a\n```\nb\n```", "a\n~~~",
+    "a\n> b", "a\n***", "a\n_ _ _", "a\n+ b", "a\n* b", "a\n-\tb", "a\n\t- b", "> a\nb\n> c",
+    "- a\nb\n- c", "- a\n    b", "a\n\n    b", "\tcode", "  \t\n", "a\n  ", "a\n \t",
+])
+def test_block_parser_tokens_equal_markdown_it_on_interruptions(text: str) -> None:
+    assert_same_tokens(text)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["", " ", "  ", "\t", " \t", "a", "b c", "\n", "\n", "\n"]),
+                max_size=12).map("".join))
+def test_block_state_line_marks_equal_markdown_it(text: str) -> None:
+    from markdown_it.rules_block import StateBlock
+
+    from l10n.formats.markdown_blocks import _block_state
+
+    env: dict[str, object] = {}
+    tokens: list[object] = []
+    ours = _block_state(text, md._BLOCKS, env, tokens)  # type: ignore[arg-type]
+    assert vars(ours) == vars(StateBlock(text, md._BLOCKS, env, tokens))  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from l10n import checks
-from l10n.checks import CheckContext, Finding, has_critical, run_checks
+from l10n.checks import CHECKS, SEVERITIES, CheckContext, Finding, Pair, has_critical, run_checks
 from l10n.checks import markup as markup_checks
 from l10n.cli import app
 from l10n.errors import SourceError
@@ -387,3 +387,110 @@ def test_every_commonmark_block_copied_unchanged_fails_nothing_but_style() -> No
             assert [f for f in findings if f.severity != "cosmetic"] == [], example.number
             checked += 1
     assert checked > 500
+
+
+# -- fast paths: they skip work, never a finding ------------------------------------------------
+
+def slow_findings(msgid: str, msgstr: str, context: CheckContext) -> list[Finding]:
+    """run_checks the long way: every applicable check, the markup ones too when the raw markup
+    is the same (equal markup must mean they find nothing), findings sorted by severity."""
+    if not msgid or not msgstr:
+        return []
+    pair = Pair(msgid, msgstr, context)
+    findings = [Finding(c.name, c.severity, message) for c in CHECKS
+                if context.format_name in c.formats and c.applies(context)
+                for message in c.function(pair)]
+    return sorted(findings, key=lambda f: SEVERITIES.index(f.severity))
+
+
+@pytest.mark.parametrize(("msgid", "msgstr", "same", "expected"), [
+    pytest.param("See [a](/x), `y` and <b>z</b>.", "见 <b>丙</b>、`y` 和[甲](/x)。", True, [],
+                 id="markup moved about: the parse is skipped"),
+    pytest.param("[a](/x) and [b](/y)", "[甲](/y)和[乙](/x)", True, [], id="links swapped"),
+    pytest.param("[a](/x)", "[甲](/y)", False,
+                 ["critical: links: link /x missing", "critical: links: link /y added"],
+                 id="a link target changed"),
+    pytest.param("Run `a` now", "现在运行 a", False,
+                 ["critical: code: code span `a` missing"], id="a code span dropped"),
+    pytest.param("Hi {name} and `{x}`", "你好 {nom} 和 `{x}`", True,
+                 ["critical: placeholders: placeholder {name} missing",
+                  "critical: placeholders: placeholder {nom} added"],
+                 id="same markup, a placeholder broken"),
+    pytest.param("Use `{x}` here", "在这里用 {x}", False,
+                 ["critical: code: code span `{x}` missing",
+                  "critical: placeholders: placeholder {x} added"],
+                 id="a placeholder out of its code span"),
+    pytest.param("A **bold** move", "一个大胆的举动", True,
+                 ["functional: emphasis: **strong** spans: 1 in the source, 0 in the translation"],
+                 id="no brackets, but emphasis dropped"),
+    pytest.param("Mail a@b.org or see http://x.org/a", "写信给 a@b.org", True,
+                 ["functional: urls: http://x.org/a missing"], id="an address kept, a URL lost"),
+    pytest.param("Write to a@b.org", "写信", True, ["functional: urls: a@b.org missing"],
+                 id="an address lost"),
+    pytest.param("Costs ５ euros, see www.x.org/5", "费用 6 欧元", True,
+                 ["functional: urls: www.x.org/5 missing", "functional: numbers: number 5 missing"],
+                 id="a full-width digit and a number inside a URL"),
+    pytest.param("Kept\u3000\n", "保留\n", True,
+                 ["cosmetic: whitespace: trailing whitespace differs from the source"],
+                 id="trailing whitespace beyond ASCII"),
+])
+def test_a_fast_path_finds_what_the_full_checks_find(msgid: str, msgstr: str, same: bool,
+                                                     expected: list[str]) -> None:
+    from l10n.checks.registry import _same_markup
+
+    assert _same_markup(msgid, msgstr) is same
+    assert found(msgid, msgstr) == expected
+    assert [str(f) for f in slow_findings(msgid, msgstr, zh())] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_run_checks_finds_exactly_what_the_full_checks_find(data: st.DataObject) -> None:
+    pieces = data.draw(st.lists(st.sampled_from([*PIECES, "**", "*a*", "{x}", "%s", "5",
+                                                 "[a](/x)", "[b](/y)", "`c`", "a@b.co"]),
+                                max_size=12))
+    # The translation: the source's pieces reordered, some dropped, some added.
+    reordered = data.draw(st.permutations(pieces))
+    kept = [p for p in reordered if data.draw(st.integers(0, 5)) > 0]
+    msgstr = "".join(kept + data.draw(st.lists(st.sampled_from(PIECES), max_size=2)))
+    msgid = "".join(pieces)
+    for context in (zh(), zh(format_name="html")):
+        assert run_checks(msgid, msgstr, context) == slow_findings(msgid, msgstr, context)
+        assert (run_checks(msgid, msgstr, context, severities=("critical",))
+                == [f for f in slow_findings(msgid, msgstr, context) if f.severity == "critical"])
+
+
+@pytest.mark.xfail(strict=True, reason="known: the placeholders check trusts equal raw markup "
+                   "and raw placeholders, but link syntax can join a placeholder in the prose")
+def test_a_placeholder_joined_by_link_syntax() -> None:
+    # The source's prose is "a{a}": it holds {a}; the translation's prose "a" does not.
+    assert found("a{[a](/x)}", "[a](/x)") == ["critical: placeholders: placeholder {a} missing"]
+
+
+# -- l10n check on many articles: the same report on one core or several ------------------------
+
+def test_check_workspace_reports_the_same_in_parallel(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_workspace(tmp_path / "ws")
+    for n in range(70):   # more than l10n.parallel runs in-process
+        (root / "source" / f"a{n:02}.md").write_text(
+            f"# Yann LeCun {n}\n\nRead [the guide](/g/{n}) and run `make {n}`.\n",
+            encoding="utf-8")
+        link = f"/g/{n}" if n % 3 else "/g/x"
+        code = f"make {n}" if n % 4 else "make"
+        (root / "locales" / "zh" / f"a{n:02}.po").write_text(
+            PO.split("#. heading 1")[0]
+            + f'#: source/a{n:02}.md:1\nmsgid "Yann LeCun {n}"\n'
+            + f'msgstr "{"扬·勒丘恩" if n % 5 == 0 else "杨立昆"} {n + n % 2}"\n\n'
+            + f'#: source/a{n:02}.md:3\n{"#, fuzzy" + chr(10) if n % 7 == 0 else ""}'
+            + f'msgid "Read [the guide](/g/{n}) and run `make {n}`."\n'
+            + f'msgstr "阅读[指南]({link})并运行 `{code}`。"\n', encoding="utf-8")
+    project = Project.load(root)
+    monkeypatch.setenv("L10N_JOBS", "1")
+    alone = checks.check_workspace(project)
+    monkeypatch.setenv("L10N_JOBS", "2")
+    assert checks.check_workspace(project) == alone
+    assert len(alone) > 70
+    assert {r.check for r in alone} >= {"glossary", "links", "code", "numbers"}
+    assert {r.state for r in alone} == {"approved", "draft"}
+    assert [r.path for r in alone] == sorted(r.path for r in alone)

@@ -24,6 +24,9 @@ class Inline:
 
 
 _MD = MarkdownIt("commonmark").enable("table")
+# Normalising a link destination (percent-encoding, punycode) is a pure function of the string
+# and a translation repeats its source's destinations: remember the recent ones.
+_MD.normalizeLink = lru_cache(maxsize=4096)(_MD.normalizeLink)  # type: ignore[method-assign]
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|"
                   r"[^\s>]+))?)*)\s*/?>")
 _ATTR = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)

@@ -61,6 +61,10 @@ def tags(pair: Pair) -> Iterator[str]:
 
 @check("emphasis", "functional", formats=("markdown",))
 def emphasis(pair: Pair) -> Iterator[str]:
+    # Emphasis takes * or _ delimiters: without any on either side, both counts are 0.
+    if pair.msgid == pair.msgstr or not any(
+            mark in pair.msgid or mark in pair.msgstr for mark in "*_"):
+        return
     want, have = Counter(pair.source.emphasis), Counter(pair.target.emphasis)
     for kind, shown in (("emphasis", "*emphasis*"), ("strong", "**strong**")):
         if want[kind] != have[kind]:

@@ -10,16 +10,20 @@ from l10n.checks.text import URL
 from l10n.project import same_language
 
 
-def _edge(pattern: str, text: str) -> str:
-    match = re.search(pattern, text)
-    return match.group(0) if match else ""
+# str.strip() and the regex \s agree on what whitespace is (both use str.isspace).
+def _leading(text: str) -> str:
+    return text[:len(text) - len(text.lstrip())]
+
+
+def _trailing(text: str) -> str:
+    return text[len(text.rstrip()):]
 
 
 @check("whitespace", "cosmetic")
 def whitespace(pair: Pair) -> Iterator[str]:
-    if _edge(r"^\s*", pair.msgid) != _edge(r"^\s*", pair.msgstr):
+    if _leading(pair.msgid) != _leading(pair.msgstr):
         yield "leading whitespace differs from the source"
-    if _edge(r"\s*$", pair.msgid) != _edge(r"\s*$", pair.msgstr):
+    if _trailing(pair.msgid) != _trailing(pair.msgstr):
         yield "trailing whitespace differs from the source"
 
 

@@ -11,15 +11,35 @@ from l10n.checks.markup import compare
 from l10n.checks.registry import Pair, check
 
 # URLs and e-mail addresses written out in prose.
-URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'，。；：！？、（）]+"
-                 r"|[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_WEB = r"(?:https?://|www\.)[^\s<>()\[\]\"'，。；：！？、（）]+"
+_MAIL = r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+URL = re.compile(f"{_WEB}|{_MAIL}")
+# One half of URL, for a text where the other cannot match (no "@"; no "://" or "www."): the
+# same matches, without trying the slow address form at every word.
+_WEB_ONLY, _MAIL_ONLY = re.compile(_WEB), re.compile(_MAIL)
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[^}]+\}|%\([A-Za-z_]\w*\)[sdifr]"
                           r"|%[sdif]\b|\{[A-Za-z_]\w*\}|\{\d+\}")
 
 
+_PLACEHOLDER_MARK = re.compile(r"[{%$]")
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def _url_pattern(text: str) -> re.Pattern[str] | None:
+    """What finds the matches of ``URL`` in ``text``: None when it has none, since a web address
+    needs "://" or "www." and an e-mail address "@"."""
+    mail = "@" in text
+    if "://" in text or "www." in text:
+        return URL if mail else _WEB_ONLY
+    return _MAIL_ONLY if mail else None
+
+
 def _urls(text: str) -> list[str]:
-    return [m.group(0).rstrip(".,;:!?") for m in URL.finditer(text)]
+    pattern = _url_pattern(text)
+    if pattern is None:
+        return []
+    return [m.group(0).rstrip(".,;:!?") for m in pattern.finditer(text)]
 
 
 @check("urls", "functional")
@@ -33,8 +53,12 @@ def urls(pair: Pair) -> Iterator[str]:
 
 def _numbers(text: str) -> dict[str, str]:
     """Numbers by their digits alone, so 1,000 and 1000 and 1 000 match; not those inside URLs."""
-    text = URL.sub(" ", unicodedata.normalize("NFKC", text))
-    return {re.sub(r"\D", "", m.group(0)): m.group(0) for m in _NUMBER.finditer(text)}
+    if not text.isascii():   # ASCII text is its own NFKC form
+        text = unicodedata.normalize("NFKC", text)
+    pattern = _url_pattern(text)
+    if pattern is not None:
+        text = pattern.sub(" ", text)
+    return {_NOT_DIGIT.sub("", m.group(0)): m.group(0) for m in _NUMBER.finditer(text)}
 
 
 # Small numbers a translation may spell out instead ("3 parts" -> "三个部分", "9 月" -> "September").
@@ -61,8 +85,11 @@ def _spelled_out(digits: str, text: str, language: str) -> bool:
 @check("numbers", "functional")
 def numbers(pair: Pair) -> Iterator[str]:
     """Every number of the source in the translation, in digits or (up to 12) in words."""
+    want = _numbers(pair.source.prose)
+    if not want:
+        return
     have = _numbers(pair.target.prose)
-    for digits, shown in _numbers(pair.source.prose).items():
+    for digits, shown in want.items():
         if digits not in have and not _spelled_out(digits, pair.target.prose,
                                                    pair.context.target_language):
             yield f"number {shown} missing"
@@ -71,10 +98,11 @@ def numbers(pair: Pair) -> Iterator[str]:
 @check("placeholders", "critical")
 def placeholders(pair: Pair) -> Iterator[str]:
     """Template variables ({{ x }}, {name}, %s, ${x}) pass through untouched."""
-    if not any(mark in pair.msgid or mark in pair.msgstr for mark in "{%$"):
+    if _PLACEHOLDER_MARK.search(pair.msgid) is None and _PLACEHOLDER_MARK.search(pair.msgstr) is None:
         return iter(())
-    if pair.same_markup and (Counter(_PLACEHOLDER.findall(pair.msgid))
-                             == Counter(_PLACEHOLDER.findall(pair.msgstr))):
-        return iter(())   # same code spans, same placeholders: the prose ones match too
+    if pair.same_markup:
+        source, target = _PLACEHOLDER.findall(pair.msgid), _PLACEHOLDER.findall(pair.msgstr)
+        if source == target or Counter(source) == Counter(target):
+            return iter(())   # same code spans, same placeholders: the prose ones match too
     return compare("placeholder", _PLACEHOLDER.findall(pair.source.prose),
                     _PLACEHOLDER.findall(pair.target.prose))

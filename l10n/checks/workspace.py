@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from l10n.checks.registry import SEVERITIES, CheckContext, Finding, run_checks
 from l10n.glossary import load_glossary
+from l10n.parallel import ordered_map
 from l10n.pofile import read_catalog
 
 if TYPE_CHECKING:
@@ -53,22 +54,39 @@ def check_entry(entry: polib.POEntry, context: CheckContext, *,
 
 
 def check_workspace(project: Project, *, languages: Sequence[str] | None = None) -> list[Report]:
-    """Run every check on every approved entry and fuzzy draft of every catalog."""
+    """Run every check on every approved entry and fuzzy draft of every catalog: one job per
+    article, on every core when the workspace is large, reported in article order."""
     articles = project.articles()
     glossary = load_glossary(project, articles)
+    jobs = [_Job(project, article, tuple(project.target_languages(article, languages)), glossary)
+            for article in articles]
+    return [report for reports in ordered_map(_check_article, jobs) for report in reports]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One article's catalogs to check (an Article pickles small: no text)."""
+
+    project: Project
+    article: Article
+    languages: tuple[str, ...]
+    glossary: Glossary
+
+
+def _check_article(job: _Job) -> list[Report]:
+    project, article, glossary = job.project, job.article, job.glossary
     reports: list[Report] = []
-    for article in articles:
-        for language in project.target_languages(article, languages):
-            path = project.catalog_path(language, article.slug)
-            if not path.exists():
-                continue
-            context = context_for(project, article, language, glossary)
-            shown = project.relative(path)
-            for entry in read_catalog(path, shown):
-                state = "draft" if "fuzzy" in entry.flags else "approved"
-                for finding in check_entry(entry, context):
-                    reports.append(Report(shown, entry.linenum, finding.severity, finding.check,
-                                          finding.message, state))
+    for language in job.languages:
+        path = project.catalog_path(language, article.slug)
+        if not path.exists():
+            continue
+        context = context_for(project, article, language, glossary)
+        shown = project.relative(path)
+        for entry in read_catalog(path, shown):
+            state = "draft" if "fuzzy" in entry.flags else "approved"
+            for finding in check_entry(entry, context):
+                reports.append(Report(shown, entry.linenum, finding.severity, finding.check,
+                                      finding.message, state))
     return reports
 
 

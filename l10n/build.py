@@ -50,6 +50,7 @@ class Job:
     language: str
     options: BuildOptions
     glossary: Glossary
+    keep_parse: bool = True  # note the source's parse for the next build, if none was kept
 
 
 @dataclass
@@ -111,6 +112,8 @@ def make_edition(job: Job) -> Outcome:
     outcome = Outcome(None, [f"{po_name}:{reason}; the source text is kept for that block"
                              for reason in held])
     outline = parsecache.restore(project, article)
+    if outline is None and job.keep_parse:
+        outline = parsecache.refill(project, article)
     text = render_edition(project, article, language, {m: e.msgstr for m, e in table.items()})
     problems = structure_problems(article, text, shown, outline) if text != article.text else []
     if problems:
@@ -176,7 +179,8 @@ def build(project: Project, *, languages: Sequence[str] | None = None,
                 report.notes += state.notes(key)
                 report.unchanged += 1
             else:
-                stale.append((Job(project, article, language, options, glossary), key, inputs))
+                stale.append((Job(project, article, language, options, glossary, not check), key,
+                              inputs))
     outcomes = ordered_map(make_edition, [job for job, _, _ in stale])
     for (job, key, inputs), outcome in zip(stale, outcomes):
         out = project.edition_path(job.language, job.article)

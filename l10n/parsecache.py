@@ -54,15 +54,27 @@ def _path(project: Project, article: Article) -> Path | None:
 def save(project: Project, article: Article) -> None:
     """Note what a parse of the article found (cheap right after extract parsed it)."""
     path = _path(project, article)
-    if path is None or path.exists():
-        return
+    if path is not None and not path.exists():
+        _write(path, article)
+
+
+def refill(project: Project, article: Article) -> Outline | None:
+    """For build, when ``restore`` found nothing (extract ran before an upgrade of l10n, or the
+    folder was deleted or damaged): note what a parse finds, as the render must parse anyway,
+    and return the outline; None for a format that is not kept."""
+    path = _path(project, article)
+    return None if path is None else _write(path, article)
+
+
+def _write(path: Path, article: Article) -> Outline:
     from l10n.formats import markdown
     from l10n.validate import markdown_outline
 
-    entry = {"blocks": markdown.block_rows(article.text),
-             "outline": markdown_outline(article.text, inline=False).to_json()}
+    outline = markdown_outline(article.text, inline=False)
+    entry = {"blocks": markdown.block_rows(article.text), "outline": outline.to_json()}
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(path, json.dumps(entry, ensure_ascii=False), durable=False)
+    return outline
 
 
 def load(project: Project, article: Article) -> Parsed | None:

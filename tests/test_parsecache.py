@@ -62,8 +62,34 @@ def test_extract_keeps_one_entry_per_markdown_article_and_build_uses_it(tmp_path
     entries[0].write_text('{"blocks": [], "outline": {}}', encoding="utf-8")
     assert parsecache.load(project, article) is None
     assert _rebuild(root) == with_cache
+    assert parsecache.load(project, article) == parsed   # the build's parse mended the entry
     shutil.rmtree(root / ".l10n" / "parsed")
     assert _rebuild(root) == with_cache
+    assert parsecache.load(project, article) == parsed   # and noted it again
+
+
+def test_build_keeps_the_parse_extract_did_not(tmp_path: Path, monkeypatch) -> None:
+    # After an upgrade of l10n (a new parser key) extract skips every unchanged article, so only
+    # the build's parse can fill the cache; without it every later build parses every source.
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    for po in (root / "locales" / "zh").rglob("*.po"):
+        approve_all(po)
+    shutil.rmtree(root / ".l10n" / "parsed")
+    run(root, "build", "--check", code=1)
+    assert not (root / ".l10n" / "parsed").exists()       # --check writes nothing
+    run(root, "build")
+    assert len(list((root / ".l10n" / "parsed").glob("*.json"))) == 1
+    parses: list[str] = []
+    real = markdown._BLOCKS.parse
+    monkeypatch.setattr(markdown._BLOCKS, "parse",
+                        lambda text, env=None: parses.append(text) or real(text, env))
+    catalog = next((root / "locales" / "zh").rglob("*.po"))
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace("译：", "译文：", 1),
+                       encoding="utf-8")
+    markdown._RECENT.clear()  # as in a new process
+    run(root, "build")
+    assert len(parses) == 1   # the edition's, to check its structure; not the source's
 
 
 def test_an_edited_article_gets_a_new_entry_and_the_old_one_goes(tmp_path: Path) -> None:

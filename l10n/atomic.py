@@ -6,10 +6,23 @@ An interrupted run leaves either the old file or the new one, never half of eith
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
+
+from l10n.errors import WorkspaceError
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no lock, and so no sweeping either
+    fcntl = None  # type: ignore[assignment]
+
+# What ``_stage`` names a file: tempfile's 8 random characters between the name and ".tmp".
+_STAGED = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 
 def _stage(path: Path, data: bytes, *, fsync: bool) -> str:
@@ -97,3 +110,54 @@ class Batch:
             for tmp, _ in self._staged:
                 _discard(tmp)
             self._staged.clear()
+
+
+@contextmanager
+def exclusive(lock: Path, folders: Iterable[Path], *, shown: str | None = None) -> Iterator[None]:
+    """Hold ``lock`` while one command writes the workspace; WorkspaceError if another holds it.
+
+    The lock file holds the holder's process id while it runs and is emptied when it ends. One
+    that is not empty when the lock is taken was left by a run that was killed (a signal, a power
+    cut): the files that run had staged and not yet renamed (``.NAME.XXXXXXXX.tmp``) can only be
+    stale, and are removed from ``folders``. The files they were for kept their old content."""
+    if fcntl is None:
+        yield
+        return
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock, "a+", encoding="utf-8")  # noqa: SIM115 (held until the command ends)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise WorkspaceError(f"another l10n command is writing this workspace (process "
+                                 f"{holder})", path=shown or lock,
+                                 hint="wait for it to finish") from None
+        handle.seek(0)
+        if handle.read().strip():
+            sweep(folders)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:  # an exception too: the staged files have gone with it (``_stage``, ``Batch``)
+            handle.seek(0)
+            handle.truncate()
+    finally:
+        handle.close()  # closing releases the lock
+
+
+def sweep(folders: Iterable[Path]) -> list[Path]:
+    """Remove the files ``_stage`` left unrenamed under ``folders``; return them."""
+    removed: list[Path] = []
+    for folder in folders:
+        for parent, _, names in os.walk(folder):
+            for name in names:
+                if _STAGED.fullmatch(name):
+                    path = Path(parent) / name
+                    path.unlink(missing_ok=True)
+                    removed.append(path)
+    return removed

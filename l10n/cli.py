@@ -52,6 +52,10 @@ def say(message: str) -> None:
     typer.echo(message)
 
 
+# The commands that write the workspace: one at a time (read-only ones may run beside them).
+WRITERS = frozenset({"extract", "update", "translate", "review", "build", "sync"})
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -66,7 +70,9 @@ def root(
         ctx.obj = root_dir
         return
     with reported():
-        ctx.obj = Project.load(root_dir)
+        project = ctx.obj = Project.load(root_dir)
+        if ctx.invoked_subcommand in WRITERS:
+            ctx.with_resource(project.writing())
 
 
 def project_of(ctx: typer.Context) -> Project:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from l10n.atomic import exclusive
 from l10n.errors import ConfigError, SourceError, decode_utf8
 from l10n.state import digest
 
@@ -206,6 +208,13 @@ class Project:
     def state_dir(self) -> Path:
         """Private, git-ignored state: content hashes, the machine-translation cache."""
         return self.root / ".l10n"
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the workspace while a command writes it: one such command at a time, and what a
+        killed one left staged is cleared first (``atomic.exclusive``)."""
+        lock = self.state_dir / "lock"
+        return exclusive(lock, (self.locales_dir, self.build_dir, self.state_dir),
+                         shown=self.relative(lock))
 
     def template_path(self, slug: str) -> Path:
         return self.locales_dir / "templates" / f"{slug}.pot"

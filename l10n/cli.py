@@ -186,6 +186,8 @@ def translate_command(
                                      engine_name=engine, engine_url=engine_url, dry_run=dry_run,
                                      progress=progress)
     print_translation(report)
+    if report.changed:
+        raise typer.Exit(1)
 
 
 @contextmanager
@@ -213,6 +215,8 @@ def progress_bar(*, shown: bool = True) -> Iterator[Callable[[DraftProgress], No
 def print_translation(report: TranslateReport) -> None:
     for path in report.files_written:
         say(f"wrote {path}")
+    for changed in report.changed:
+        typer.echo(f"error: {changed}", err=True)
     for failure in report.failures:
         say(f"no draft: {failure}")
     for language, r in report.languages.items():

@@ -22,8 +22,9 @@ from l10n.engines import DEFAULT_TIMEOUT, Engine, create_engine
 from l10n.engines.cache import TranslationCache
 from l10n.engines.dispatch import BATCH_MEMBERS, Answer, Dispatcher
 from l10n.engines.memory import TranslationMemory
+from l10n.errors import CatalogChanged
 from l10n.glossary import load_glossary
-from l10n.pofile import read_catalog, write_catalog
+from l10n.pofile import format_catalog, read_catalog, write_catalog_over
 from l10n.project import Project
 from l10n.protect import (
     TOKEN,
@@ -35,6 +36,7 @@ from l10n.protect import (
     protect,
     restore,
 )
+from l10n.state import file_digest
 
 SAVE_EVERY = 25          # save a catalog after this many new drafts (and always at the end)
 # The window: catalogs are opened (in article order) while fewer than WINDOW_CATALOGS are open and
@@ -91,6 +93,8 @@ class TranslateReport:
     dry_run: bool = False
     languages: dict[str, LanguageReport] = field(default_factory=dict)
     files_written: list[str] = field(default_factory=list)
+    # Catalogs changed on disk during the run: their new drafts were not written over them.
+    changed: list[CatalogChanged] = field(default_factory=list)
 
     @property
     def requests(self) -> int:
@@ -122,7 +126,9 @@ class _File:
     display: str
     catalog: polib.POFile
     order: int                      # place in the run: files_written comes out in this order
+    seen: str                       # file_digest of what the file held when read or last written
     unsaved: int = 0
+    changed: bool = False           # changed on disk meanwhile: never written
     pending: int = 0                # entries planned but neither drafted nor failed yet
     planned: bool = False
 
@@ -283,7 +289,8 @@ class _Run:
     def _open(self, source: str, path: Path, target: str, memory: TranslationMemory,
               report: LanguageReport) -> None:
         display = self.project.relative(path)
-        file = _File(path, display, read_catalog(path, display), self.opened)
+        seen = file_digest(path)   # before reading: a change in between looks like one after
+        file = _File(path, display, read_catalog(path, display), self.opened, seen)
         self.opened += 1
         self.open[path] = file
         for entry in file.catalog:
@@ -475,10 +482,19 @@ class _Run:
             self.progress(DraftProgress(self.engine.name, self.done, self.total))
 
     def _save(self, file: _File) -> None:
-        written = file.unsaved and write_catalog(file.catalog, file.path)
+        if not file.unsaved or file.changed:
+            return
+        file.unsaved = 0
+        try:
+            written, file.seen = write_catalog_over(
+                file.path, format_catalog(file.catalog), seen=file.seen, shown=file.display,
+                hint="the drafts made for it are cached: run `l10n translate` again")
+        except CatalogChanged as changed:
+            file.changed = True
+            self.report.changed.append(changed)
+            return
         if written and file.display not in self.written:
             self.written[file.display] = file.order
-        file.unsaved = 0
 
     def _close(self, file: _File) -> None:
         """Every entry of the catalog is settled: save it and let it go."""

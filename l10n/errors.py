@@ -53,6 +53,11 @@ class CatalogError(L10nError):
     """A PO or POT file cannot be read: syntax error, wrong encoding, duplicate entries."""
 
 
+class CatalogChanged(CatalogError):
+    """A catalog changed on disk while l10n had it open (an editor, a `git pull`, Weblate): l10n
+    does not write over it, so that change is not lost."""
+
+
 class GlossaryError(L10nError):
     """glossary.yml is malformed or contradicts the workspace."""
 

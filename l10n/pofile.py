@@ -10,7 +10,7 @@ things, so each has its own module and this one is the public face of both:
   strings broken where libunistring's line breaking allows, references filled to the width,
   flags in gettext's canonical order).
 
-Other modules import only the four functions below.
+Other modules import only the functions below.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from pathlib import Path
 import polib
 
 from l10n.atomic import write_text_atomic
-from l10n.errors import CatalogError, decode_utf8
+from l10n.errors import CatalogChanged, CatalogError, decode_utf8
 from l10n.linebreak import breaker
 from l10n.poread import _Reader, check_charset
 from l10n.powrite import msgcat_text
+from l10n.state import digest, file_digest
 
 
 def parse_catalog(text: str, path: str) -> polib.POFile:
@@ -90,3 +91,15 @@ def write_catalog(catalog: polib.POFile, path: Path) -> bool:
     Returns False, leaving the file (and its mtime) alone, when it already holds these bytes.
     """
     return write_text_atomic(path, format_catalog(catalog))
+
+
+def write_catalog_over(path: Path, text: str, *, seen: str, shown: str,
+                       hint: str) -> tuple[bool, str]:
+    """Write a catalog's ``text`` atomically, but only over the bytes l10n read: ``seen`` is
+    their ``file_digest``, taken before reading. If the file holds anything else now, someone
+    changed it meanwhile: CatalogChanged (with ``hint``), and nothing is written. Returns whether
+    the file was written and the digest of what it holds now, the ``seen`` of the next write."""
+    if file_digest(path) != seen:
+        raise CatalogChanged("changed on disk while l10n had it open; not written over",
+                             path=shown, hint=hint)
+    return write_text_atomic(path, text), digest(text)

@@ -22,7 +22,6 @@ from typing import Any
 
 import polib
 
-from l10n.atomic import write_text_atomic
 from l10n.catalog import (
     GLOSSARY_PREFIX,
     PROVENANCE_PREFIXES,
@@ -32,8 +31,9 @@ from l10n.catalog import (
 )
 from l10n.checks import CheckContext, Finding, check_entry, context_for, has_critical, load_glossary
 from l10n.errors import CatalogError, SourceError
-from l10n.pofile import format_catalog, parse_catalog, read_catalog
+from l10n.pofile import format_catalog, parse_catalog, read_catalog, write_catalog_over
 from l10n.project import Article, Project
+from l10n.state import file_digest
 
 # Severities that keep a draft out of ``--approve-clean``.
 UNCLEAN = ("critical", "functional")
@@ -239,8 +239,10 @@ class _Catalog:
     path: Path
     context: CheckContext
     catalog: polib.POFile = field(init=False)
+    seen: str = field(init=False)    # file_digest of what the file held when read or written
 
     def __post_init__(self) -> None:
+        self.seen = file_digest(self.path)   # before reading: a change in between shows
         self.catalog = read_catalog(self.path, self.display)
 
     @property
@@ -321,7 +323,9 @@ class _Catalog:
     def save(self) -> bool:
         """Write the catalog and re-read it from its new text, so line numbers stay true."""
         text = format_catalog(self.catalog)
-        written = write_text_atomic(self.path, text)
+        written, self.seen = write_catalog_over(
+            self.path, text, seen=self.seen, shown=self.display,
+            hint="the decisions saved before stand; run `l10n review` again for the rest")
         self.catalog = parse_catalog(text, self.display)
         self.catalog.fpath = str(self.path)
         return written

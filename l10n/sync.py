@@ -33,7 +33,8 @@ class SyncReport:
 
     @property
     def exit_code(self) -> int:
-        if any(step.errors for step in self.steps.values()):
+        if any(step.errors for step in self.steps.values()) or (
+                self.translation is not None and self.translation.changed):
             return 1
         return 2 if self.engine_error is not None else 0
 
@@ -42,7 +43,8 @@ class SyncReport:
         """Nothing left that a rerun could do better (no engine failure, no failed draft)."""
         failures = self.translation.failures if self.translation is not None else []
         errors = any(step.errors for step in self.steps.values())
-        return self.engine_error is None and not failures and not errors
+        changed = self.translation.changed if self.translation is not None else []
+        return self.engine_error is None and not failures and not errors and not changed
 
     def to_json(self) -> str:
         """What a rerun with nothing changed reports: every file unchanged, the same notes."""

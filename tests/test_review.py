@@ -20,7 +20,7 @@ from conftest import msgcat, msgfmt_check
 from typer.testing import CliRunner
 
 from l10n.cli import ReviewPrompt, app
-from l10n.errors import CatalogError
+from l10n.errors import CatalogChanged, CatalogError
 from l10n.pofile import read_catalog, write_catalog
 from l10n.project import Project
 from l10n.review import (
@@ -366,6 +366,30 @@ def test_each_decision_is_on_disk_before_the_next_draft_is_shown(tmp_path: Path)
     ]
     assert [o.result for o in report.outcomes] == ["approved", "skipped", "rejected", "approved"]
     assert state(root)[TORCH] == "approved"
+
+
+def test_a_catalog_saved_elsewhere_during_review_is_not_written_over(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    shown: list[str] = []
+
+    def decide(draft: Draft) -> Decision:
+        shown.append(draft.msgid)
+        if len(shown) == 2:   # meanwhile a translator saves the catalog in an editor
+            catalog = read_catalog(po_path(root))
+            catalog.find(TORCH).msgstr = "译者自己的译文"
+            catalog.find(TORCH).flags = []
+            write_catalog(catalog, po_path(root))
+        return APPROVE
+
+    with pytest.raises(CatalogChanged) as raised:
+        review_workspace(Project.load(root), decide=decide, reviewer=REVIEWER)
+    assert str(raised.value) == (
+        "locales/zh/x.po: changed on disk while l10n had it open; not written over (the "
+        "decisions saved before stand; run `l10n review` again for the rest)")
+    assert entries(root)[TORCH].msgstr == "译者自己的译文"      # the editor's save stands
+    assert state(root)[shown[0]] == "approved"                 # so does the decision before
+    assert state(root)[shown[1]] == "draft"                    # the one in between is not saved
+    msgfmt_check(po_path(root))
 
 
 def test_ctrl_c_keeps_every_decision_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch

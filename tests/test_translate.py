@@ -21,6 +21,7 @@ from l10n.engines.cache import TranslationCache
 from l10n.engines.dispatch import BATCH_MEMBERS
 from l10n.errors import EngineError
 from l10n.glossary import Glossary
+from l10n.pofile import read_catalog, write_catalog
 from l10n.project import Project
 from l10n.protect import protect
 
@@ -319,6 +320,36 @@ def test_interrupt_leaves_valid_files_and_rerun_resumes(tmp_path: Path) -> None:
         # depends on timing, but no text ever reaches the server twice.
         sent = "\n".join(server.texts)
         assert all(sent.count(f"Line {n} about ") == 1 for n in range(30)), server.texts
+
+
+def test_a_catalog_saved_elsewhere_during_the_run_is_not_written_over(tmp_path: Path) -> None:
+    many = [f"Line {n} about Yann LeCun at FAIR." for n in range(30)]
+    project = make_workspace(tmp_path / "ws", {"a": many})
+    path = project.catalog_path("zh", "a")
+    with running(mode="honest") as server:
+        def translator_saves(event: DraftProgress) -> None:
+            if event.done == 10:   # a translator saves the catalog in an editor (or a git pull)
+                catalog = read_catalog(path)
+                catalog.find(many[29]).msgstr = "译者的译文。"
+                write_catalog(catalog, path)
+
+        report = translate_workspace(project, engine_name="libre", engine_url=server.url,
+                                     progress=translator_saves)
+        assert [str(c) for c in report.changed] == [(
+            "locales/zh/a.po: changed on disk while l10n had it open; not written over (the "
+            "drafts made for it are cached: run `l10n translate` again)")]
+        assert report.files_written == []
+        saved = {e.msgid: e.msgstr for e in entries(project, "a")}
+        assert saved[many[29]] == "译者的译文。" and sum(map(bool, saved.values())) == 1
+        sent = len(server.texts)
+
+        again = translate_workspace(project, engine_name="libre", engine_url=server.url)
+        assert again.changed == [] and again.files_written == ["locales/zh/a.po"]
+        assert len(server.texts) == sent       # every draft came from the cache
+        final = {e.msgid: e for e in entries(project, "a")}
+        assert final[many[29]].msgstr == "译者的译文。" and "fuzzy" not in final[many[29]].flags
+        assert all(e.msgstr and "fuzzy" in e.flags for m, e in final.items() if m != many[29])
+        msgfmt_check(path)
 
 
 def test_pseudo_engine_keeps_markup_and_pins_names(tmp_path: Path) -> None:

@@ -85,17 +85,22 @@ class Batch:
     ``write`` stages each file beside its destination as soon as it is known (so a caller need
     not hold them all); leaving the ``with`` block flushes everything to disk once, then renames
     each file into place. On an error nothing staged is renamed and every staged file goes: each
-    destination keeps its old content. Where ``os.sync`` is missing, each file is fsynced."""
+    destination keeps its old content. Where ``os.sync`` is missing, each file is fsynced.
+
+    A destination that changes between ``write`` and the rename (another program saved it) is
+    not replaced: its staged file goes, and it is listed in ``changed``."""
 
     def __init__(self) -> None:
-        self._staged: deque[tuple[str, Path]] = deque()
+        self._staged: deque[tuple[str, Path, tuple[int, ...] | None]] = deque()
         self._sync = hasattr(os, "sync")
+        self.changed: list[Path] = []
 
     def __enter__(self) -> Self:
         return self
 
     def write(self, path: Path, text: str) -> None:
-        self._staged.append((_stage(path, text.encode("utf-8"), fsync=not self._sync), path))
+        tmp = _stage(path, text.encode("utf-8"), fsync=not self._sync)
+        self._staged.append((tmp, path, _signature(path)))
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         try:
@@ -103,13 +108,27 @@ class Batch:
                 if self._sync:
                     os.sync()
                 while self._staged:
-                    tmp, path = self._staged[0]
-                    os.replace(tmp, path)
+                    tmp, path, signature = self._staged[0]
+                    if _signature(path) == signature:
+                        os.replace(tmp, path)
+                    else:
+                        _discard(tmp)
+                        self.changed.append(path)
                     self._staged.popleft()  # a list's pop(0) would make this quadratic
         finally:
-            for tmp, _ in self._staged:
+            for tmp, _, _ in self._staged:
                 _discard(tmp)
             self._staged.clear()
+
+
+def _signature(path: Path) -> tuple[int, ...] | None:
+    """What changes when a program writes ``path`` (in place, or by renaming a new file onto
+    it); None when there is no file."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_ino, status.st_size, status.st_mtime_ns
 
 
 @contextmanager

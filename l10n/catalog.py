@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import polib
 
 from l10n.atomic import Batch, write_text_atomic
-from l10n.errors import CatalogError
+from l10n.errors import CatalogChanged, CatalogError
 from l10n.parallel import ordered_map
 from l10n.pofile import format_catalog, parse_catalog, read_catalog
 from l10n.project import Article, Project
@@ -267,6 +267,7 @@ class Merged:
     text: str | None  # None: the catalog already holds exactly this
     fingerprint: str  # digest of the catalog's text after the merge
     existed: bool  # the catalog was there before: it may hold translators' work
+    seen: str  # file_digest of the catalog before it was read: what may be written over
 
 
 def merged_texts(job: UpdateJob) -> list[Merged]:
@@ -281,6 +282,7 @@ def merged_texts(job: UpdateJob) -> list[Merged]:
 def _merged(job: UpdateJob, language: str, template: polib.POFile, template_text: str) -> Merged:
     project = job.project
     path = project.catalog_path(language, job.article.slug)
+    seen = file_digest(path)  # before reading: a change in between looks like one after
     try:
         current: str | None = _read_text(path, project)
     except FileNotFoundError:
@@ -292,7 +294,7 @@ def _merged(job: UpdateJob, language: str, template: polib.POFile, template_text
     else:
         text = format_catalog(update_catalog(template, previous, language=language,
                                              comments=comments))
-    return Merged(None if text == current else text, digest(text), current is not None)
+    return Merged(None if text == current else text, digest(text), current is not None, seen)
 
 
 def _read_text(path: Path, project: Project) -> str:
@@ -357,7 +359,9 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
             stale.append((UpdateJob(project, article, tuple(due), glossary), list(due.values())))
     results = ordered_map(merged_texts, [job for job, _ in stale])
     # Translators' work reaches the disk (one flush for all) before any of it is replaced; a new
-    # catalog holds nothing to lose yet and is written at once.
+    # catalog holds nothing to lose yet and is written at once. A catalog that changed on disk
+    # since the merge read it (an editor's save, a git pull) is not written over.
+    done: dict[Path, tuple[str, str]] = {}   # path -> state key and fingerprint
     with Batch() as batch:
         for (job, keys), merges in zip(stale, results):
             for language, (key, inputs), merged in zip(job.languages, keys, merges):
@@ -367,16 +371,30 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
                 elif check:
                     report.written.append(project.relative(path))
                     continue
+                elif file_digest(path) != merged.seen:
+                    report.errors.append(_changed(project, path))
+                    continue
                 else:
                     if merged.existed:
                         batch.write(path, merged.text)
                     else:
                         write_text_atomic(path, merged.text, durable=False)
                     report.written.append(project.relative(path))
-                state.record(key, digest(inputs, merged.fingerprint))
+                done[path] = (key, digest(inputs, merged.fingerprint))
+    for path in batch.changed:
+        report.written.remove(project.relative(path))
+        report.errors.append(_changed(project, path))
+        del done[path]
+    for key, fingerprint in done.values():
+        state.record(key, fingerprint)
     if not check:
         state.save()
     return report
+
+
+def _changed(project: Project, path: Path) -> str:
+    return str(CatalogChanged("changed on disk while l10n had it open; not written over",
+                              path=project.relative(path), hint="run `l10n update` again"))
 
 
 def _glossary_comments(glossary: Glossary, source: str, target: str) -> Comments:

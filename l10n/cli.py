@@ -151,8 +151,10 @@ def update_command(ctx: typer.Context, lang: LangOption = None, check: CheckOpti
 
     project = project_of(ctx)
     with reported():
-        print_step("update", update(project, languages=languages_of(project, lang), check=check),
-                   check=check)
+        report = update(project, languages=languages_of(project, lang), check=check)
+        print_step("update", report, check=check)
+        if report.errors:
+            raise typer.Exit(1)
 
 
 EngineOption = Annotated[

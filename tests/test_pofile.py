@@ -346,6 +346,22 @@ def test_an_error_inside_a_batch_replaces_nothing_and_leaves_no_temporary(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["article.po"]
 
 
+def test_a_batch_does_not_replace_a_file_saved_meanwhile(tmp_path: Path) -> None:
+    kept, replaced = tmp_path / "kept.po", tmp_path / "replaced.po"
+    for path in (kept, replaced):
+        path.write_text("old", encoding="utf-8")
+    with Batch() as batch:
+        batch.write(kept, "new")
+        batch.write(replaced, "new")
+        saved = tmp_path / ".editor-save"          # an editor saves by renaming a new file
+        saved.write_text("a translator's save", encoding="utf-8")
+        os.replace(saved, kept)
+    assert kept.read_text(encoding="utf-8") == "a translator's save"
+    assert replaced.read_text(encoding="utf-8") == "new"
+    assert batch.changed == [kept]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.po", "replaced.po"]
+
+
 def test_failure_while_formatting_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "new.po"
     broken = catalog_of(polib.POEntry(msgid="Hello", msgstr=None))  # not a string

@@ -7,9 +7,11 @@ import shutil
 from pathlib import Path
 
 import polib
+import pytest
 from conftest import msgcat, msgfmt_check
 from typer.testing import CliRunner
 
+from l10n import catalog as catalog_module
 from l10n.cli import app
 
 runner = CliRunner()
@@ -273,3 +275,31 @@ def test_generated_files_of_a_deleted_article_go_but_its_catalog_stays(tmp_path:
     assert len(list(parsed.glob("*.json"))) == 1            # sync prunes the parse cache too
     assert (root / "build" / "zh" / "news" / "torch.md").exists() is False  # 0% approved
     assert (root / "build" / "en" / "news" / "torch.md").exists()
+
+
+def test_update_does_not_write_over_a_catalog_saved_while_it_merged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    po = root / "locales" / "zh" / "news" / "torch.po"
+    approve_all(po)
+    source = root / "source" / "news" / "torch.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA late paragraph.\n",
+                      encoding="utf-8")
+    run(root, "extract")
+    merge = catalog_module.merged_texts
+
+    def merged_then_saved_elsewhere(job: catalog_module.UpdateJob) -> list[catalog_module.Merged]:
+        merges = merge(job)   # a translator saves in an editor just after the merge read the file
+        po.write_text(po.read_text(encoding="utf-8").replace("译：", "译者：", 1), encoding="utf-8")
+        return merges
+
+    monkeypatch.setattr(catalog_module, "merged_texts", merged_then_saved_elsewhere)
+    output = run(root, "update", code=1)
+    assert ("error: locales/zh/news/torch.po: changed on disk while l10n had it open; not "
+            "written over (run `l10n update` again)") in output
+    assert "译者：" in po.read_text(encoding="utf-8")
+    monkeypatch.undo()
+    run(root, "update")
+    merged = po.read_text(encoding="utf-8")
+    assert "译者：" in merged and 'msgid "A late paragraph."' in merged

@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Self
+from typing import IO, Self
 
 from l10n.errors import WorkspaceError
 
@@ -20,6 +20,21 @@ try:
     import fcntl
 except ImportError:  # not POSIX: no lock, and so no sweeping either
     fcntl = None  # type: ignore[assignment]
+
+# The lock files this process holds. A forked child (a worker of ``parallel.ordered_map``)
+# shares the parent's open file, and a flock lasts while any process has it open: a worker
+# orphaned by a killed run would hold the workspace for ever. Children close them at once.
+_HELD: set[IO[str]] = set()
+
+
+def _close_held() -> None:
+    for handle in _HELD:
+        handle.close()
+    _HELD.clear()
+
+
+if fcntl is not None:
+    os.register_at_fork(after_in_child=_close_held)
 
 # What ``_stage`` names a file: tempfile's 8 random characters between the name and ".tmp".
 _STAGED = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
@@ -99,8 +114,9 @@ class Batch:
         return self
 
     def write(self, path: Path, text: str) -> None:
-        tmp = _stage(path, text.encode("utf-8"), fsync=not self._sync)
-        self._staged.append((tmp, path, _signature(path)))
+        signature = _signature(path)   # before staging: a save meanwhile shows at the rename
+        self._staged.append((_stage(path, text.encode("utf-8"), fsync=not self._sync), path,
+                             signature))
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         try:
@@ -153,6 +169,7 @@ def exclusive(lock: Path, folders: Iterable[Path], *, shown: str | None = None) 
             raise WorkspaceError(f"another l10n command is writing this workspace (process "
                                  f"{holder})", path=shown or lock,
                                  hint="wait for it to finish") from None
+        _HELD.add(handle)
         handle.seek(0)
         if handle.read().strip():
             sweep(folders)
@@ -166,6 +183,7 @@ def exclusive(lock: Path, folders: Iterable[Path], *, shown: str | None = None) 
             handle.seek(0)
             handle.truncate()
     finally:
+        _HELD.discard(handle)
         handle.close()  # closing releases the lock
 
 

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 import polib
 
 from l10n.atomic import Batch, write_text_atomic
-from l10n.errors import CatalogChanged, CatalogError
+from l10n.errors import CatalogError
 from l10n.parallel import ordered_map
-from l10n.pofile import format_catalog, parse_catalog, read_catalog
+from l10n.pofile import changed_on_disk, format_catalog, parse_catalog, read_catalog
 from l10n.project import Article, Project
 from l10n.report import StepReport
 from l10n.segment import Segment
@@ -393,8 +393,7 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
 
 
 def _changed(project: Project, path: Path) -> str:
-    return str(CatalogChanged("changed on disk while l10n had it open; not written over",
-                              path=project.relative(path), hint="run `l10n update` again"))
+    return str(changed_on_disk(project.relative(path), "run `l10n update` again"))
 
 
 def _glossary_comments(glossary: Glossary, source: str, target: str) -> Comments:

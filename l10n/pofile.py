@@ -100,6 +100,11 @@ def write_catalog_over(path: Path, text: str, *, seen: str, shown: str,
     changed it meanwhile: CatalogChanged (with ``hint``), and nothing is written. Returns whether
     the file was written and the digest of what it holds now, the ``seen`` of the next write."""
     if file_digest(path) != seen:
-        raise CatalogChanged("changed on disk while l10n had it open; not written over",
-                             path=shown, hint=hint)
+        raise changed_on_disk(shown, hint)
     return write_text_atomic(path, text), digest(text)
+
+
+def changed_on_disk(shown: str, hint: str) -> CatalogChanged:
+    """The error for a catalog that changed on disk while l10n had it open."""
+    return CatalogChanged("changed on disk while l10n had it open; not written over",
+                          path=shown, hint=hint)

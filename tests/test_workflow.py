@@ -303,3 +303,36 @@ def test_update_does_not_write_over_a_catalog_saved_while_it_merged(
     run(root, "update")
     merged = po.read_text(encoding="utf-8")
     assert "译者：" in merged and 'msgid "A late paragraph."' in merged
+
+
+def test_update_does_not_replace_a_catalog_saved_while_its_merge_was_staged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    po = root / "locales" / "zh" / "news" / "torch.po"
+    approve_all(po)
+    source = root / "source" / "news" / "torch.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA late paragraph.\n",
+                      encoding="utf-8")
+    run(root, "extract")
+
+    class SavedWhileStaged(catalog_module.Batch):
+        def write(self, path: Path, text: str) -> None:
+            super().write(path, text)   # staged; an editor saves by renaming a new file
+            saved = path.with_name("editor-save")
+            saved.write_text(path.read_text(encoding="utf-8").replace("译：", "译者：", 1),
+                             encoding="utf-8")
+            os.replace(saved, path)
+
+    monkeypatch.setattr(catalog_module, "Batch", SavedWhileStaged)
+    output = run(root, "update", code=1)
+    assert ("error: locales/zh/news/torch.po: changed on disk while l10n had it open; not "
+            "written over (run `l10n update` again)") in output
+    assert "wrote locales/zh/news/torch.po" not in output
+    kept = po.read_text(encoding="utf-8")
+    assert "译者：" in kept and "A late paragraph." not in kept
+    assert sorted(p.name for p in po.parent.iterdir()) == ["torch.po"]   # nothing staged left
+    monkeypatch.undo()
+    run(root, "update")   # the state was not recorded for it: the merge runs again
+    merged = po.read_text(encoding="utf-8")
+    assert "译者：" in merged and 'msgid "A late paragraph."' in merged

@@ -5,6 +5,7 @@ copies it had staged beside them go."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -76,3 +77,41 @@ def test_only_staged_files_are_cleared(tmp_path: Path) -> None:
         path.write_text("x", encoding="utf-8")
     assert sorted(sweep([tmp_path / "locales", tmp_path / "missing"])) == sorted(cleared)
     assert all(path.exists() for path in kept)
+
+
+def test_workers_orphaned_by_a_killed_run_do_not_hold_the_workspace(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    pids = tmp_path / "workers"
+    # A run killed while its forked workers (``parallel.ordered_map``) live: they outlive it.
+    killed = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+        import multiprocessing, os, signal
+        from concurrent.futures import ProcessPoolExecutor
+        from pathlib import Path
+        from l10n.project import Project
+        def pid(_):
+            return os.getpid()
+        with Project.load(Path({str(root)!r})).writing():
+            pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
+            found = set(pool.map(pid, range(8), chunksize=1))
+            Path({str(pids)!r}).write_text(" ".join(map(str, found)))
+            os.kill(os.getpid(), signal.SIGKILL)
+        """)], check=False, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    workers = [int(pid) for pid in pids.read_text().split()] if pids.exists() else []
+    try:
+        assert killed.returncode == -9 and workers
+        assert all(_alive(pid) for pid in workers)     # orphans, still running
+        run(root, "extract")                          # not refused
+        assert (root / ".l10n" / "lock").read_text(encoding="utf-8") == ""
+    finally:
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -52,7 +52,7 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
     # Forked workers share the parent's memory until they write to it; the garbage collector
     # writes to every object it visits. Frozen objects are not visited, so stay shared.
     gc.freeze()
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_with, initargs=(os.getpid(),))
     pending: deque[Future[list[R]]] = deque()
     try:
         for chunk in chunks:
@@ -68,3 +68,18 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
 
 def _each(function: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
     return [function(item) for item in chunk]
+
+
+def _leave_with(parent: int) -> None:
+    """In each worker: exit when ``parent`` is gone. A worker waits for work on a pipe it also
+    holds open itself, so a parent that was killed (a signal, an OOM kill) would leave it waiting
+    for ever."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()

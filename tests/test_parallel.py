@@ -4,8 +4,14 @@ and reports a worker's error as the error it is."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 from pathlib import Path
 
 import polib
@@ -65,7 +71,7 @@ def test_chunks_stay_small_whatever_the_workspace(two_workers: None,
         return real(function, chunk)
 
     class InProcess:
-        def __init__(self, max_workers: int) -> None: ...
+        def __init__(self, max_workers: int, **options: object) -> None: ...
 
         def submit(self, function, *args):
             from concurrent.futures import Future
@@ -184,3 +190,43 @@ def test_extract_with_its_state_lost_holds_no_old_template(tmp_path: Path,
     assert "0 written, 4 unchanged" in result.output
     assert len(sent) == 4 and max(sent) < 1_000   # the long template stays on disk
     assert returned == [None] * 4                  # an unchanged template does not come back
+
+
+
+def test_workers_leave_when_their_parent_is_killed(tmp_path: Path) -> None:
+    # A worker waits for work on a pipe it holds open itself: without a watch on its parent, a
+    # run that was killed (a signal, an OOM kill) would leave its workers waiting for ever.
+    pids = tmp_path / "workers"
+    killed = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+        import os, signal
+        from pathlib import Path
+        from l10n.parallel import MIN_ITEMS, ordered_map
+
+        def pid(_):
+            return os.getpid()
+
+        os.environ["L10N_JOBS"] = "2"
+        workers = set()
+        for number, worker in enumerate(ordered_map(pid, range(MIN_ITEMS * 4))):
+            workers.add(worker)
+            if number == MIN_ITEMS:   # work still in flight
+                Path({str(pids)!r}).write_text(" ".join(map(str, workers - {{os.getpid()}})))
+                os.kill(os.getpid(), signal.SIGKILL)
+        """)], check=False)
+    workers = [int(pid) for pid in pids.read_text().split()]
+    assert killed.returncode == -9 and workers
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"   # not a zombie
+    except FileNotFoundError:
+        return False

@@ -277,8 +277,13 @@ def test_generated_files_of_a_deleted_article_go_but_its_catalog_stays(tmp_path:
     assert (root / "build" / "en" / "news" / "torch.md").exists()
 
 
-def test_update_does_not_write_over_a_catalog_saved_while_it_merged(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+CHANGED = ("error: locales/zh/news/torch.po: changed on disk while l10n had it open; not written "
+           "over (run `l10n update` again)")
+
+
+def approved_then_edited(tmp_path: Path) -> tuple[Path, Path]:
+    """A workspace whose zh catalog is all approved, and whose article then gained a paragraph
+    (extracted): the next update merges into translators' work. Returns the root and catalog."""
     root = make_workspace(tmp_path)
     run(root, "sync", "--no-mt")
     po = root / "locales" / "zh" / "news" / "torch.po"
@@ -287,6 +292,12 @@ def test_update_does_not_write_over_a_catalog_saved_while_it_merged(
     source.write_text(source.read_text(encoding="utf-8") + "\nA late paragraph.\n",
                       encoding="utf-8")
     run(root, "extract")
+    return root, po
+
+
+def test_update_does_not_write_over_a_catalog_saved_while_it_merged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, po = approved_then_edited(tmp_path)
     merge = catalog_module.merged_texts
 
     def merged_then_saved_elsewhere(job: catalog_module.UpdateJob) -> list[catalog_module.Merged]:
@@ -296,8 +307,7 @@ def test_update_does_not_write_over_a_catalog_saved_while_it_merged(
 
     monkeypatch.setattr(catalog_module, "merged_texts", merged_then_saved_elsewhere)
     output = run(root, "update", code=1)
-    assert ("error: locales/zh/news/torch.po: changed on disk while l10n had it open; not "
-            "written over (run `l10n update` again)") in output
+    assert CHANGED in output
     assert "译者：" in po.read_text(encoding="utf-8")
     monkeypatch.undo()
     run(root, "update")
@@ -307,14 +317,7 @@ def test_update_does_not_write_over_a_catalog_saved_while_it_merged(
 
 def test_update_does_not_replace_a_catalog_saved_while_its_merge_was_staged(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_workspace(tmp_path)
-    run(root, "sync", "--no-mt")
-    po = root / "locales" / "zh" / "news" / "torch.po"
-    approve_all(po)
-    source = root / "source" / "news" / "torch.md"
-    source.write_text(source.read_text(encoding="utf-8") + "\nA late paragraph.\n",
-                      encoding="utf-8")
-    run(root, "extract")
+    root, po = approved_then_edited(tmp_path)
 
     class SavedWhileStaged(catalog_module.Batch):
         def write(self, path: Path, text: str) -> None:
@@ -326,8 +329,7 @@ def test_update_does_not_replace_a_catalog_saved_while_its_merge_was_staged(
 
     monkeypatch.setattr(catalog_module, "Batch", SavedWhileStaged)
     output = run(root, "update", code=1)
-    assert ("error: locales/zh/news/torch.po: changed on disk while l10n had it open; not "
-            "written over (run `l10n update` again)") in output
+    assert CHANGED in output
     assert "wrote locales/zh/news/torch.po" not in output
     kept = po.read_text(encoding="utf-8")
     assert "译者：" in kept and "A late paragraph." not in kept

@@ -52,10 +52,6 @@ def say(message: str) -> None:
     typer.echo(message)
 
 
-# The commands that write the workspace: one at a time (read-only ones may run beside them).
-WRITERS = frozenset({"extract", "update", "translate", "review", "build", "sync"})
-
-
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -70,9 +66,7 @@ def root(
         ctx.obj = root_dir
         return
     with reported():
-        project = ctx.obj = Project.load(root_dir)
-        if ctx.invoked_subcommand in WRITERS:
-            ctx.with_resource(project.writing())
+        ctx.obj = Project.load(root_dir)
 
 
 def project_of(ctx: typer.Context) -> Project:
@@ -81,6 +75,13 @@ def project_of(ctx: typer.Context) -> Project:
     project = ctx.obj
     assert isinstance(project, Project)
     return project
+
+
+def hold(ctx: typer.Context, project: Project) -> None:
+    """For a command that is about to write the workspace: hold it until the command ends (one
+    writer at a time; see ``Project.writing``). Read-only modes (--check, --dry-run, --list)
+    do not call this, so they run beside a writer."""
+    ctx.with_resource(project.writing())
 
 
 LangOption = Annotated[
@@ -140,8 +141,11 @@ def extract_command(ctx: typer.Context, check: CheckOption = False) -> None:
     """Sources -> templates: locales/templates/<slug>.pot, one entry per block."""
     from l10n.extract import extract
 
+    project = project_of(ctx)
     with reported():
-        print_step("extract", extract(project_of(ctx), check=check), check=check)
+        if not check:
+            hold(ctx, project)
+        print_step("extract", extract(project, check=check), check=check)
 
 
 @app.command("update")
@@ -151,6 +155,8 @@ def update_command(ctx: typer.Context, lang: LangOption = None, check: CheckOpti
 
     project = project_of(ctx)
     with reported():
+        if not check:
+            hold(ctx, project)
         report = update(project, languages=languages_of(project, lang), check=check)
         print_step("update", report, check=check)
         if report.errors:
@@ -184,6 +190,8 @@ def translate_command(
 
     project = project_of(ctx)
     with reported(), progress_bar() as progress:
+        if not dry_run:
+            hold(ctx, project)
         report = translate_workspace(project, languages=languages_of(project, lang),
                                      engine_name=engine, engine_url=engine_url, dry_run=dry_run,
                                      progress=progress)
@@ -251,6 +259,8 @@ def build_command(
 
     project = project_of(ctx)
     with reported():
+        if not check:
+            hold(ctx, project)
         report = build(project, languages=languages_of(project, lang), min_approved=min_approved,
                        include_drafts=include_drafts, check=check)
         print_step("build", report, check=check)
@@ -271,6 +281,7 @@ def sync_command(
 
     project = project_of(ctx)
     with reported():
+        hold(ctx, project)
         with progress_bar(shown=not no_mt) as progress:
             report = sync(project, languages=languages_of(project, lang),
                           machine_translation=not no_mt, engine=engine, engine_url=engine_url,
@@ -369,6 +380,7 @@ def review_command(
             for draft in [] if as_json else drafts:
                 say(str(draft))
             return
+        hold(ctx, project)
         who = reviewer or default_reviewer(project.root)
         if approve_all or approve_clean:
             report = approve_drafts(project, reviewer=who, clean_only=approve_clean, force=force,

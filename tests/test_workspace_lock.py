@@ -64,6 +64,9 @@ def test_a_second_writer_is_refused_and_readers_are_not(tmp_path: Path) -> None:
         assert template.read_bytes() == before
         run(root, "status")                        # reading is fine meanwhile
         run(root, "check")
+        run(root, "review", "--list")
+        assert "out of date: locales/templates/news/torch.pot" in run(root, "extract", "--check",
+                                                                      code=1)
     assert "wrote locales/templates/news/torch.pot" in run(root, "extract")
 
 

@@ -17,7 +17,12 @@ import polib
 from l10n.atomic import Batch, write_text_atomic
 from l10n.errors import CatalogError
 from l10n.parallel import ordered_map
-from l10n.pofile import changed_on_disk, format_catalog, parse_catalog, read_catalog
+from l10n.pofile import (
+    catalog_text,
+    changed_on_disk,
+    format_catalog,
+    parse_catalog,
+)
 from l10n.project import Article, Project
 from l10n.report import StepReport
 from l10n.segment import Segment
@@ -282,11 +287,12 @@ def merged_texts(job: UpdateJob) -> list[Merged]:
 def _merged(job: UpdateJob, language: str, template: polib.POFile, template_text: str) -> Merged:
     project = job.project
     path = project.catalog_path(language, job.article.slug)
-    seen = file_digest(path)  # before reading: a change in between looks like one after
     try:
-        current: str | None = _read_text(path, project)
+        raw: bytes | None = path.read_bytes()
     except FileNotFoundError:
-        current = None
+        raw = None
+    seen = "missing" if raw is None else digest(raw)   # what the write may replace (file_digest)
+    current = None if raw is None else catalog_text(raw, project.relative(path))
     previous = parse_catalog(current, project.relative(path)) if current is not None else None
     comments = _glossary_comments(job.glossary, job.article.language, language)
     if previous is None and copies_template(template, comments):
@@ -294,15 +300,14 @@ def _merged(job: UpdateJob, language: str, template: polib.POFile, template_text
     else:
         text = format_catalog(update_catalog(template, previous, language=language,
                                              comments=comments))
-    return Merged(None if text == current else text, digest(text), current is not None, seen)
+    # Unchanged means the same bytes: a catalog saved with CRLF line ends or a byte-order mark
+    # is written once in msgcat's layout, and then counts as fresh.
+    unchanged = raw is not None and text.encode("utf-8") == raw
+    return Merged(None if unchanged else text, digest(text), raw is not None, seen)
 
 
 def _read_text(path: Path, project: Project) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        read_catalog(path, project.relative(path))  # names the line of the bad byte
-        raise
+    return catalog_text(path.read_bytes(), project.relative(path))
 
 
 def copies_template(template: polib.POFile, comments: Comments | None) -> bool:

@@ -68,11 +68,16 @@ def read_catalog(path: Path, display: str | None = None) -> polib.POFile:
         data = path.read_bytes()
     except OSError as error:
         raise CatalogError(f"cannot read the catalog: {error.strerror}", path=where) from None
-    text = decode_utf8(data, path=where, error=CatalogError, message="not valid UTF-8",
-                       hint="convert the file with `msgconv -t UTF-8`")
-    catalog = parse_catalog(text, where)
+    catalog = parse_catalog(catalog_text(data, where), where)
     catalog.fpath = str(path)
     return catalog
+
+
+def catalog_text(data: bytes, where: str) -> str:
+    """A PO file's bytes as text (a byte-order mark dropped, line ends as they are), or
+    CatalogError naming the line of the first byte that is not UTF-8."""
+    return decode_utf8(data, path=where, error=CatalogError, message="not valid UTF-8",
+                       hint="convert the file with `msgconv -t UTF-8`")
 
 
 def format_catalog(catalog: polib.POFile) -> str:

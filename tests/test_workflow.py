@@ -338,3 +338,23 @@ def test_update_does_not_replace_a_catalog_saved_while_its_merge_was_staged(
     run(root, "update")   # the state was not recorded for it: the merge runs again
     merged = po.read_text(encoding="utf-8")
     assert "译者：" in merged and 'msgid "A late paragraph."' in merged
+
+
+def test_a_catalog_saved_with_crlf_is_rewritten_once_then_fresh(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    po = root / "locales" / "zh" / "news" / "torch.po"
+    approve_all(po)
+    run(root, "update")
+    canonical = po.read_bytes()
+    assert msgcat(po) == canonical
+    po.write_bytes(canonical.replace(b"\n", b"\r\n"))   # as editors on Windows may save it
+    assert "wrote locales/zh/news/torch.po" in run(root, "update")
+    assert po.read_bytes() == canonical                                   # msgcat's layout again
+
+    def merged_texts(job: catalog_module.UpdateJob) -> list[catalog_module.Merged]:
+        raise AssertionError(f"{job.article.slug} merged again")
+
+    monkeypatch.setattr(catalog_module, "merged_texts", merged_texts)
+    assert "update: 0 written, 1 unchanged" in run(root, "update")        # fresh: not merged

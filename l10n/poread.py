@@ -263,7 +263,7 @@ class _Reader:
             "" if plural is None else _join(plural),
             {index: _join(pieces) for index, pieces in self.plurals.items()},
             _join(strings["msgctxt"]) if "msgctxt" in strings else None,
-            self.obsolete, "\n".join(self.comments), "\n".join(self.tcomments),
+            self.obsolete, "\n".join(self.comments), translator_comment(self.tcomments),
             self.occurrences, self.flags, *_previous(self.previous), self.msgid_line,
         )
         self.start_entry()
@@ -349,7 +349,8 @@ class _Reader:
                     "msgctxt": msgctxt, "obsolete": bool(o), "encoding": "utf-8",
                     # Comment text cannot hold a newline, so "\n#. " only starts a line.
                     "comment": x[3:-1].replace("\n#. ", "\n"),
-                    "tcomment": "\n".join(row[2:] for row in t[:-1].split("\n")) if t else "",
+                    "tcomment": translator_comment([row[2:] for row in t[:-1].split("\n")])
+                    if t else "",
                     "occurrences": _references(r) if r else [],
                     "flags": _flag_list(f) if f else [],
                     "previous_msgctxt": previous[0], "previous_msgid": previous[1],
@@ -513,3 +514,11 @@ def check_charset(catalog: polib.POFile, text: str, path: str) -> None:
 def _shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
+
+
+def translator_comment(lines: list[str]) -> str:
+    """``#`` comment lines as polib's ``tcomment``: joined by newlines. polib gives no comment
+    and one empty ``#`` line the same "", and msgcat keeps that line: a comment whose last line
+    is empty carries one more newline, which ``powrite`` drops again."""
+    text = "\n".join(lines)
+    return text + "\n" if lines and not lines[-1] else text

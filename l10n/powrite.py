@@ -78,8 +78,8 @@ class _Writer:
     def entry(self, entry: polib.POEntry) -> str:
         out: list[str] = []
         obsolete = bool(entry.obsolete)
-        if entry.tcomment:
-            out.extend(_comment_lines("#", entry.tcomment))
+        if entry.tcomment:  # a last empty line carries one more newline (poread)
+            out.extend(_comment_lines("#", entry.tcomment.removesuffix("\n")))
         if entry.comment:
             out.extend(_comment_lines("#.", entry.comment))
         if entry.occurrences:

@@ -428,8 +428,18 @@ def test_an_empty_comment_line_keeps_the_fast_path() -> None:
     lines.read_lines(text)
     assert [fields(e) for e in fast.entries] == [fields(e) for e in lines.entries]
     # Unlike polib, which drops a leading empty comment line, we keep it: the file round-trips.
-    assert fast.header is not None and fast.header.tcomment == "\nTitle.\n"
+    # A last empty line carries one more newline, so that one "#" alone is not "no comment".
+    assert fast.header is not None and fast.header.tcomment == "\nTitle.\n\n"
     assert format_catalog(parse_catalog(text, "x.po")) == text
+
+
+@pytest.mark.parametrize("comment", ["#\n", "#\n#\n", "# x\n#\n", "#\n# x\n", "# x\n"])
+def test_translator_comments_of_empty_lines_are_written_as_msgcat_does(
+        comment: str, tmp_path: Path) -> None:
+    path = tmp_path / "x.po"
+    path.write_text(f'{comment}msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                    f'{comment}msgid "a"\nmsgstr "b"\n', encoding="utf-8")
+    assert format_catalog(read_catalog(path)).encode("utf-8") == msgcat(path)
 
 
 def test_every_comment_kind_previous_strings_and_plurals() -> None:

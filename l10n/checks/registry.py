@@ -81,7 +81,7 @@ def _same_markup(msgid: str, msgstr: str) -> bool:
     if msgid == msgstr:
         return True
     if _MARKUP_START.search(msgid) is None:
-        return _MARKUP_START.search(msgstr) is None or not _MARKUP_RAW.findall(msgstr)
+        return _MARKUP_START.search(msgstr) is None or _MARKUP_RAW.search(msgstr) is None
     source, target = _MARKUP_RAW.findall(msgid), _MARKUP_RAW.findall(msgstr)
     # A translation mostly keeps its markup in order: compare as lists, then as multisets.
     return source == target or (len(source) == len(target) and sorted(source) == sorted(target))
@@ -146,8 +146,9 @@ def _plan(context: CheckContext, severities: tuple[str, ...]) -> tuple[tuple[Che
                         key=lambda c: SEVERITIES.index(c.severity)))
     if len(_PLANS) >= 256:
         _PLANS.clear()
-    _PLANS[key] = (context, plan, any(c.name in _MARKUP_CHECKS for c in plan))
-    return plan, _PLANS[key][2]
+    markup = any(c.name in _MARKUP_CHECKS for c in plan)
+    _PLANS[key] = (context, plan, markup)
+    return plan, markup
 
 
 def has_critical(findings: Iterable[Finding]) -> bool:

@@ -92,14 +92,13 @@ def load(project: Project, article: Article) -> Parsed | None:
 def restore(project: Project, article: Article) -> Outline | None:
     """Hand what extract's parse found, if it was kept, to the Markdown format (so rendering
     the article needs no parse) and return the source's block outline (so checking an edition
-    needs none either); None when nothing was kept."""
+    needs none either); None when nothing usable was kept."""
     parsed = load(project, article)
     if parsed is None:
         return None
     from l10n.formats import markdown
 
-    markdown.remember(article.text, parsed.blocks)
-    return parsed.outline
+    return parsed.outline if markdown.remember(article.text, parsed.blocks) else None
 
 
 def prune(project: Project, articles: Sequence[Article]) -> None:

@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from test_workflow import approve_all, make_workspace, run
 
 from l10n import parsecache
@@ -59,6 +60,7 @@ def test_extract_keeps_one_entry_per_markdown_article_and_build_uses_it(tmp_path
     data["blocks"] = [["half a row"]]
     entries[0].write_text(json.dumps(data), encoding="utf-8")
     assert _rebuild(root) == with_cache
+    assert parsecache.load(project, article) == parsed   # the build's parse mended the rows
     entries[0].write_text('{"blocks": [], "outline": {}}', encoding="utf-8")
     assert parsecache.load(project, article) is None
     assert _rebuild(root) == with_cache
@@ -68,7 +70,8 @@ def test_extract_keeps_one_entry_per_markdown_article_and_build_uses_it(tmp_path
     assert parsecache.load(project, article) == parsed   # and noted it again
 
 
-def test_build_keeps_the_parse_extract_did_not(tmp_path: Path, monkeypatch) -> None:
+def test_build_keeps_the_parse_extract_did_not(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     # After an upgrade of l10n (a new parser key) extract skips every unchanged article, so only
     # the build's parse can fill the cache; without it every later build parses every source.
     root = make_workspace(tmp_path)

@@ -201,15 +201,16 @@ def block_rows(text: str) -> list[list[object]]:
     return [list(vars(block).values()) for block in _body(text, None).blocks]  # field order
 
 
-def remember(text: str, rows: list[list[object]]) -> None:
+def remember(text: str, rows: list[list[object]]) -> bool:
     """Take the blocks an earlier parse of exactly this text found (``block_rows``): the next
-    render of the text need not parse it. Rows that do not fit are ignored."""
+    render of the text need not parse it. False, and nothing taken, when the rows do not fit."""
     try:
         blocks = [Block(*row) for row in rows]  # type: ignore[arg-type]
     except TypeError:
-        return
+        return False
     # Unless this process found them already (``l10n sync``): then no parse is needed either.
     _body(text, None).__dict__.setdefault("blocks", blocks)
+    return True
 
 
 def front_matter(text: str) -> FrontMatter | None:

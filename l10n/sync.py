@@ -42,9 +42,7 @@ class SyncReport:
     def complete(self) -> bool:
         """Nothing left that a rerun could do better (no engine failure, no failed draft)."""
         failures = self.translation.failures if self.translation is not None else []
-        errors = any(step.errors for step in self.steps.values())
-        changed = self.translation.changed if self.translation is not None else []
-        return self.engine_error is None and not failures and not errors and not changed
+        return self.exit_code == 0 and not failures
 
     def to_json(self) -> str:
         """What a rerun with nothing changed reports: every file unchanged, the same notes."""

@@ -66,3 +66,12 @@ def msgfmt_check(path: Path) -> None:
     done = subprocess.run([gettext_tool("msgfmt"), "-c", "-o", "/dev/null", str(path)],
                           capture_output=True, check=False)
     assert done.returncode == 0, f"msgfmt -c rejected {path}: {done.stderr.decode()}"
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False

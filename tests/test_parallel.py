@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from conftest import alive
 from typer.testing import CliRunner
 
 from l10n import extract as extract_module
@@ -192,7 +193,6 @@ def test_extract_with_its_state_lost_holds_no_old_template(tmp_path: Path,
     assert returned == [None] * 4                  # an unchanged template does not come back
 
 
-
 def test_workers_leave_when_their_parent_is_killed(tmp_path: Path) -> None:
     # A worker waits for work on a pipe it holds open itself: without a watch on its parent, a
     # run that was killed (a signal, an OOM kill) would leave its workers waiting for ever.
@@ -216,17 +216,9 @@ def test_workers_leave_when_their_parent_is_killed(tmp_path: Path) -> None:
     workers = [int(pid) for pid in pids.read_text().split()]
     assert killed.returncode == -9 and workers
     deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = [pid for pid in workers if _alive(pid)]
+    left = [pid for pid in workers if alive(pid)]
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert left == []
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().split(") ", 1)[1][0] != "Z"   # not a zombie
-    except FileNotFoundError:
-        return False

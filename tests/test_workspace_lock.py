@@ -11,7 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import msgfmt_check
+from conftest import alive, msgfmt_check
 from test_workflow import make_workspace, run
 
 from l10n.atomic import sweep
@@ -104,17 +104,9 @@ def test_workers_orphaned_by_a_killed_run_do_not_hold_the_workspace(tmp_path: Pa
     workers = [int(pid) for pid in pids.read_text().split()] if pids.exists() else []
     try:
         assert killed.returncode == -9 and workers
-        assert all(_alive(pid) for pid in workers)     # orphans, still running
+        assert all(alive(pid) for pid in workers)     # orphans, still running
         run(root, "extract")                          # not refused
         assert (root / ".l10n" / "lock").read_text(encoding="utf-8") == ""
     finally:
         for pid in workers:
             os.kill(pid, signal.SIGKILL)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True

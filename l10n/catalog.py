@@ -271,8 +271,12 @@ class UpdateJob:
 class Merged:
     text: str | None  # None: the catalog already holds exactly this
     fingerprint: str  # digest of the catalog's text after the merge
-    existed: bool  # the catalog was there before: it may hold translators' work
     seen: str  # file_digest of the catalog before it was read: what may be written over
+
+    @property
+    def existed(self) -> bool:
+        """The catalog was there before: it may hold translators' work."""
+        return self.seen != "missing"
 
 
 def merged_texts(job: UpdateJob) -> list[Merged]:
@@ -303,7 +307,7 @@ def _merged(job: UpdateJob, language: str, template: polib.POFile, template_text
     # Unchanged means the same bytes: a catalog saved with CRLF line ends or a byte-order mark
     # is written once in msgcat's layout, and then counts as fresh.
     unchanged = raw is not None and text.encode("utf-8") == raw
-    return Merged(None if unchanged else text, digest(text), raw is not None, seen)
+    return Merged(None if unchanged else text, digest(text), seen)
 
 
 def _read_text(path: Path, project: Project) -> str:

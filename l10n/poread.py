@@ -515,7 +515,6 @@ def _shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-
 def translator_comment(lines: list[str]) -> str:
     """``#`` comment lines as polib's ``tcomment``: joined by newlines. polib gives no comment
     and one empty ``#`` line the same "", and msgcat keeps that line: a comment whose last line

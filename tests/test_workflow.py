@@ -135,7 +135,8 @@ def test_update_keeps_work_marks_changes_fuzzy_and_obsoletes_vanished_blocks(tmp
     assert "fuzzy" not in back.flags
 
 
-def test_update_serves_every_target_language_from_one_template(tmp_path: Path) -> None:
+def test_update_serves_every_target_language_from_one_template(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_workspace(tmp_path)
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('"en", "zh"', '"en", "zh", "ja", "fr"'))
@@ -153,7 +154,15 @@ def test_update_serves_every_target_language_from_one_template(tmp_path: Path) -
     article = root / "source" / "news" / "torch.md"
     article.write_text(article.read_text().replace("It ran on Lua.", "It ran on LuaJIT."))
     run(root, "extract")
+    merge, jobs = catalog_module.merged_texts, []
+
+    def recorded(job: catalog_module.UpdateJob) -> list[catalog_module.Merged]:
+        jobs.append((job.article.slug, job.languages))
+        return merge(job)
+
+    monkeypatch.setattr(catalog_module, "merged_texts", recorded)
     assert run(root, "update").count("wrote ") == 3
+    assert jobs == [("news/torch", ("zh", "ja", "fr"))]   # one job reads the template for all
     for path in catalogs.values():
         changed = polib.pofile(str(path)).find("It ran on LuaJIT.")
         assert changed is not None and changed.fuzzy

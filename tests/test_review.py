@@ -386,9 +386,11 @@ def test_a_catalog_saved_elsewhere_during_review_is_not_written_over(tmp_path: P
     assert str(raised.value) == (
         "locales/zh/x.po: changed on disk while l10n had it open; not written over (the "
         "decisions saved before stand; run `l10n review` again for the rest)")
+    # GAMES is held (critical): nothing to save; the save after approving PAPER is refused.
+    assert shown == [TITLE, GAMES, PAPER]
     assert entries(root)[TORCH].msgstr == "译者自己的译文"      # the editor's save stands
-    assert state(root)[shown[0]] == "approved"                 # so does the decision before
-    assert state(root)[shown[1]] == "draft"                    # the one in between is not saved
+    assert state(root)[TITLE] == "approved"                    # so does the decision before
+    assert state(root)[PAPER] == "draft"                       # the refused one is not saved
     msgfmt_check(po_path(root))
 
 

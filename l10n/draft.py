@@ -24,7 +24,7 @@ from l10n.engines.dispatch import BATCH_MEMBERS, Answer, Dispatcher
 from l10n.engines.memory import TranslationMemory
 from l10n.errors import CatalogChanged
 from l10n.glossary import load_glossary
-from l10n.pofile import format_catalog, read_catalog, write_catalog_over
+from l10n.pofile import format_catalog, read_catalog, read_catalog_seen, write_catalog_over
 from l10n.project import Project
 from l10n.protect import (
     TOKEN,
@@ -36,7 +36,6 @@ from l10n.protect import (
     protect,
     restore,
 )
-from l10n.state import file_digest
 
 SAVE_EVERY = 25          # save a catalog after this many new drafts (and always at the end)
 # The window: catalogs are opened (in article order) while fewer than WINDOW_CATALOGS are open and
@@ -289,8 +288,8 @@ class _Run:
     def _open(self, source: str, path: Path, target: str, memory: TranslationMemory,
               report: LanguageReport) -> None:
         display = self.project.relative(path)
-        seen = file_digest(path)   # before reading: a change in between looks like one after
-        file = _File(path, display, read_catalog(path, display), self.opened, seen)
+        catalog, seen = read_catalog_seen(path, display)
+        file = _File(path, display, catalog, self.opened, seen)
         self.opened += 1
         self.open[path] = file
         for entry in file.catalog:

@@ -63,6 +63,12 @@ def parse_catalog(text: str, path: str) -> polib.POFile:
 
 def read_catalog(path: Path, display: str | None = None) -> polib.POFile:
     """Read a PO or POT file (UTF-8). ``display`` is the path shown in errors (default: path)."""
+    return read_catalog_seen(path, display)[0]
+
+
+def read_catalog_seen(path: Path, display: str | None = None) -> tuple[polib.POFile, str]:
+    """``read_catalog``, and the digest of the bytes it read: the ``seen`` that
+    ``write_catalog_over`` needs to write the catalog back only over those very bytes."""
     where = display if display is not None else str(path)
     try:
         data = path.read_bytes()
@@ -70,7 +76,7 @@ def read_catalog(path: Path, display: str | None = None) -> polib.POFile:
         raise CatalogError(f"cannot read the catalog: {error.strerror}", path=where) from None
     catalog = parse_catalog(catalog_text(data, where), where)
     catalog.fpath = str(path)
-    return catalog
+    return catalog, digest(data)
 
 
 def catalog_text(data: bytes, where: str) -> str:

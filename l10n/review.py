@@ -31,9 +31,13 @@ from l10n.catalog import (
 )
 from l10n.checks import CheckContext, Finding, check_entry, context_for, has_critical, load_glossary
 from l10n.errors import CatalogError, SourceError
-from l10n.pofile import format_catalog, parse_catalog, read_catalog, write_catalog_over
+from l10n.pofile import (
+    format_catalog,
+    parse_catalog,
+    read_catalog_seen,
+    write_catalog_over,
+)
 from l10n.project import Article, Project
-from l10n.state import file_digest
 
 # Severities that keep a draft out of ``--approve-clean``.
 UNCLEAN = ("critical", "functional")
@@ -242,8 +246,7 @@ class _Catalog:
     seen: str = field(init=False)    # file_digest of what the file held when read or written
 
     def __post_init__(self) -> None:
-        self.seen = file_digest(self.path)   # before reading: a change in between shows
-        self.catalog = read_catalog(self.path, self.display)
+        self.catalog, self.seen = read_catalog_seen(self.path, self.display)
 
     @property
     def display(self) -> str:

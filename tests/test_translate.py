@@ -7,6 +7,7 @@ import re
 import sys
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
@@ -485,13 +486,7 @@ def test_a_dead_server_stops_the_first_window_and_keeps_every_catalog_valid(
         encoding="utf-8")
     project = Project.load(project.root)
     opened: list[str] = []
-    real_read = draft.read_catalog
-
-    def counting_read(path: Path, display: str | None = None) -> polib.POFile:
-        opened.append(path.stem)
-        return real_read(path, display)
-
-    monkeypatch.setattr(draft, "read_catalog", counting_read)
+    on_every_read(monkeypatch, lambda path, catalog: opened.append(path.stem))
     with running(mode="honest") as server:
         server.die_after = 2
         started = time.monotonic()
@@ -514,10 +509,7 @@ def test_unreachable_server_on_many_catalogs_fails_before_opening_them(
     project = make_workspace(tmp_path / "ws", {f"n{i:02}": [f"Text {i} {n}." for n in range(5)]
                                               for i in range(30)})
     opened: list[str] = []
-    real_read = draft.read_catalog
-    monkeypatch.setattr(draft, "read_catalog",
-                        lambda path, display=None: opened.append(path.stem) or
-                        real_read(path, display))
+    on_every_read(monkeypatch, lambda path, catalog: opened.append(path.stem))
     with running() as server:
         url = server.url
     with pytest.raises(EngineError, match="unreachable"):
@@ -527,6 +519,25 @@ def test_unreachable_server_on_many_catalogs_fails_before_opening_them(
         msgfmt_check(project.catalog_path("zh", f"n{i:02}"))
 
 
+def on_every_read(monkeypatch: pytest.MonkeyPatch,
+                  seen: Callable[[Path, polib.POFile], object]) -> None:
+    """Call ``seen(path, catalog)`` for every catalog translate reads, whichever way it reads."""
+    real_read, real_read_seen = draft.read_catalog, draft.read_catalog_seen
+
+    def read(path: Path, display: str | None = None) -> polib.POFile:
+        catalog = real_read(path, display)
+        seen(path, catalog)
+        return catalog
+
+    def read_seen(path: Path, display: str | None = None) -> tuple[polib.POFile, str]:
+        catalog, digest = real_read_seen(path, display)
+        seen(path, catalog)
+        return catalog, digest
+
+    monkeypatch.setattr(draft, "read_catalog", read)
+    monkeypatch.setattr(draft, "read_catalog_seen", read_seen)
+
+
 class HeldCatalogs:
     """How many catalogs translate reads, and the most it holds in memory at once (read and not
     yet collected), seen at each progress event."""
@@ -534,14 +545,7 @@ class HeldCatalogs:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.alive: list[weakref.ref[polib.POFile]] = []
         self.most = 0
-        real_read = draft.read_catalog
-
-        def tracking_read(path: Path, display: str | None = None) -> polib.POFile:
-            catalog = real_read(path, display)
-            self.alive.append(weakref.ref(catalog))
-            return catalog
-
-        monkeypatch.setattr(draft, "read_catalog", tracking_read)
+        on_every_read(monkeypatch, lambda path, catalog: self.alive.append(weakref.ref(catalog)))
 
     @property
     def read(self) -> int:
@@ -573,10 +577,7 @@ def test_a_finished_workspace_is_read_once_and_kept_nowhere(tmp_path: Path,
     project = make_workspace(tmp_path / "ws", texts,
                              {slug: {t: f"完成 {t}" for t in lines} for slug, lines in texts.items()})
     opened: list[str] = []
-    real_read = draft.read_catalog
-    monkeypatch.setattr(draft, "read_catalog",
-                        lambda path, display=None: opened.append(path.stem) or
-                        real_read(path, display))
+    on_every_read(monkeypatch, lambda path, catalog: opened.append(path.stem))
     report = translate_workspace(project, engine_name="pseudo")
     assert report.languages["zh"].drafts == 0 and report.files_written == []
     assert opened == list(texts)        # no second reading: nothing to recall for

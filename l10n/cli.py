@@ -398,8 +398,10 @@ def review_command(
             say(f"{outcome.draft.where}: left as a draft: {finding}")
     for path in report.written:
         say(f"wrote {path}")
+    for changed in report.changed:
+        typer.echo(f"error: {changed}", err=True)
     say(report.summary())
-    if report.held:
+    if report.held or report.changed:
         raise typer.Exit(1)
 
 

@@ -30,7 +30,7 @@ from l10n.catalog import (
     now_stamp,
 )
 from l10n.checks import CheckContext, Finding, check_entry, context_for, has_critical, load_glossary
-from l10n.errors import CatalogError, SourceError
+from l10n.errors import CatalogChanged, CatalogError, SourceError
 from l10n.pofile import (
     format_catalog,
     parse_catalog,
@@ -129,6 +129,8 @@ class Outcome:
 class ReviewReport:
     outcomes: list[Outcome] = field(default_factory=list)
     written: list[str] = field(default_factory=list)     # catalogs written, relative paths
+    # Catalogs changed on disk meanwhile: not written over; their remaining drafts were skipped.
+    changed: list[CatalogChanged] = field(default_factory=list)
     quit: bool = False
 
     def count(self, result: str) -> int:
@@ -328,7 +330,7 @@ class _Catalog:
         text = format_catalog(self.catalog)
         written, self.seen = write_catalog_over(
             self.path, text, seen=self.seen, shown=self.display,
-            hint="the decisions saved before stand; run `l10n review` again for the rest")
+            hint="its decisions saved before stand; run `l10n review` again for the rest")
         self.catalog = parse_catalog(text, self.display)
         self.catalog.fpath = str(self.path)
         return written
@@ -381,39 +383,56 @@ def review_workspace(project: Project, *, decide: Decide, reviewer: str, force: 
     kept as a draft with the new text and offered again; ``Action.QUIT`` stops."""
     report = ReviewReport()
     for catalog in _catalogs(project, languages, articles):
-        dirty = False
         first = len(report.outcomes)
-        for key in catalog.pending():
-            draft: Draft | None = catalog.current(key)
-            while draft is not None and not report.quit:
-                decision = decide(draft)
-                if decision.action is Action.QUIT:
-                    report.quit = True
-                    break
-                outcome = catalog.decide(draft, decision, reviewer=reviewer, force=force)
-                report.outcomes.append(outcome)
-                dirty = dirty or outcome.changed or decision.action is Action.EDIT
-                if dirty and save_each:
-                    _save(catalog, report)
-                    dirty = False
-                if notify is not None:
-                    notify(outcome)
-                # An edit the checks refused comes back, with the reviewer's text, to fix.
-                retry = decision.action is Action.EDIT and outcome.result == "held"
-                draft = catalog.current(key) if retry else None
-            if report.quit:
-                break
-        if dirty:
-            _save(catalog, report)
+        _review_catalog(catalog, report, decide=decide, reviewer=reviewer, force=force,
+                        notify=notify, save_each=save_each)
         report.outcomes[first:] = [catalog.relocate(o) for o in report.outcomes[first:]]
         if report.quit:
             break
     return report
 
 
-def _save(catalog: _Catalog, report: ReviewReport) -> None:
-    if catalog.save() and catalog.display not in report.written:
+def _review_catalog(catalog: _Catalog, report: ReviewReport, *, decide: Decide, reviewer: str,
+                    force: bool, notify: Notify | None, save_each: bool) -> None:
+    """Offer the catalog's drafts; stop at the first save refused because the file changed on
+    disk meanwhile (its outcomes not saved leave the report; the others stand)."""
+    dirty, saved = False, len(report.outcomes)
+    for key in catalog.pending():
+        draft: Draft | None = catalog.current(key)
+        while draft is not None and not report.quit:
+            decision = decide(draft)
+            if decision.action is Action.QUIT:
+                report.quit = True
+                break
+            outcome = catalog.decide(draft, decision, reviewer=reviewer, force=force)
+            report.outcomes.append(outcome)
+            dirty = dirty or outcome.changed or decision.action is Action.EDIT
+            if dirty and save_each:
+                if not _save(catalog, report):
+                    del report.outcomes[saved:]
+                    return
+                dirty, saved = False, len(report.outcomes)
+            if notify is not None:
+                notify(outcome)
+            # An edit the checks refused comes back, with the reviewer's text, to fix.
+            retry = decision.action is Action.EDIT and outcome.result == "held"
+            draft = catalog.current(key) if retry else None
+        if report.quit:
+            break
+    if dirty and not _save(catalog, report):
+        del report.outcomes[saved:]
+
+
+def _save(catalog: _Catalog, report: ReviewReport) -> bool:
+    """Write the catalog; False (and the reason in ``report.changed``) when it changed on disk."""
+    try:
+        written = catalog.save()
+    except CatalogChanged as changed:
+        report.changed.append(changed)
+        return False
+    if written and catalog.display not in report.written:
         report.written.append(catalog.display)
+    return True
 
 
 def approve_drafts(project: Project, *, reviewer: str, clean_only: bool = False,

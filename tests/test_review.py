@@ -19,8 +19,9 @@ import pytest
 from conftest import msgcat, msgfmt_check
 from typer.testing import CliRunner
 
+from l10n import review
 from l10n.cli import ReviewPrompt, app
-from l10n.errors import CatalogChanged, CatalogError
+from l10n.errors import CatalogError
 from l10n.pofile import read_catalog, write_catalog
 from l10n.project import Project
 from l10n.review import (
@@ -381,17 +382,52 @@ def test_a_catalog_saved_elsewhere_during_review_is_not_written_over(tmp_path: P
             write_catalog(catalog, po_path(root))
         return APPROVE
 
-    with pytest.raises(CatalogChanged) as raised:
-        review_workspace(Project.load(root), decide=decide, reviewer=REVIEWER)
-    assert str(raised.value) == (
-        "locales/zh/x.po: changed on disk while l10n had it open; not written over (the "
-        "decisions saved before stand; run `l10n review` again for the rest)")
-    # GAMES is held (critical): nothing to save; the save after approving PAPER is refused.
+    report = review_workspace(Project.load(root), decide=decide, reviewer=REVIEWER)
+    assert [str(changed) for changed in report.changed] == [
+        ("locales/zh/x.po: changed on disk while l10n had it open; not written over (its "
+        "decisions saved before stand; run `l10n review` again for the rest)")]
+    # GAMES is held (critical): nothing to save; the save after approving PAPER is refused,
+    # and the catalog's other drafts are not offered.
     assert shown == [TITLE, GAMES, PAPER]
+    assert [(o.draft.msgid, o.result) for o in report.outcomes] == [(TITLE, "approved")]
     assert entries(root)[TORCH].msgstr == "译者自己的译文"      # the editor's save stands
     assert state(root)[TITLE] == "approved"                    # so does the decision before
     assert state(root)[PAPER] == "draft"                       # the refused one is not saved
     msgfmt_check(po_path(root))
+
+
+def test_bulk_approval_goes_on_past_a_catalog_saved_elsewhere(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_workspace(tmp_path)
+    (root / "source" / "y.md").write_text(ARTICLE.replace("games", "chess"), encoding="utf-8")
+    run(root, "extract")
+    run(root, "update")
+    y_po = root / "locales" / "zh" / "y.po"
+    catalog = read_catalog(y_po)
+    for entry in catalog:
+        if entry.msgid == TITLE:
+            entry.msgstr, entry.flags = "田渊栋加入 FAIR", ["fuzzy"]
+    write_catalog(catalog, y_po)
+    real_format = review.format_catalog
+
+    def format_while_an_editor_saves(catalog: polib.POFile) -> str:
+        if catalog.fpath == str(po_path(root)):   # x.po: the editor saves just before l10n
+            po_path(root).write_text(po_path(root).read_text(encoding="utf-8") + "\n",
+                                     encoding="utf-8")
+        return real_format(catalog)
+
+    monkeypatch.setattr(review, "format_catalog", format_while_an_editor_saves)
+    before = po_path(root).read_bytes()
+    result = runner.invoke(app, ["--root", str(root), "review", "--approve-clean"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == ["wrote locales/zh/y.po",
+                                          ("review: 1 approved, 0 edited, 0 rejected, 0 skipped, "
+                                          "0 held back")]
+    assert result.stderr == (
+        "error: locales/zh/x.po: changed on disk while l10n had it open; not written over (its "
+        "decisions saved before stand; run `l10n review` again for the rest)\n")
+    assert po_path(root).read_bytes() == before + b"\n"       # the editor's save stands
+    assert {e.msgid: e.flags for e in read_catalog(y_po)}[TITLE] == []   # y.po went on
 
 
 def test_ctrl_c_keeps_every_decision_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -3,11 +3,13 @@
     .venv/bin/python bench/run.py [--articles 1000] [--peers tt,mdpo-cli,mdpo,po4a] [--skip-peers]
 
 Generates bench/out/corpus-N (see corpus.py), times our extract, update and build (zh catalogs
-filled with pseudo-translations, so the build does real work) and ``sync`` with nothing changed;
-then each peer's extract (md -> POT) and build (PO -> md), each the way the peer runs (po4a: one
-POT and PO for the corpus; the others: one per article). Also counts the
-articles each tool rebuilds byte-identically when every translation equals its msgid, and the
-POT files ``msgfmt -c`` accepts. Prints a table and writes it to bench/out/results.md.
+filled with pseudo-translations, so the build does real work) and ``sync`` with nothing changed,
+with our default worker processes and again as one process (``L10N_JOBS=1``, on a fresh copy of
+the corpus in bench/out/corpus-N-jobs1); then each peer's extract (md -> POT) and build
+(PO -> md), each the way the peer runs (po4a: one POT and PO for the corpus; the others: one per
+article). Also counts the articles each tool rebuilds byte-identically when every translation
+equals its msgid, and the POT files ``msgfmt -c`` accepts. Prints a table and writes it to
+bench/out/results.md.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from peers import Measured, PeerResult, Step, fill, identical, measure
 
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
+SOLO = "l10n, one process (L10N_JOBS=1)"  # the second l10n row: no worker processes
 
 
 @dataclass
@@ -58,14 +61,17 @@ def _fill_catalogs(folder: Path, translate: Callable[[str], str]) -> None:
         fill(po, po, translate)
 
 
-def run_ours(workspace: Path, sources: list[Path], *, timeout: float) -> Ours:
-    """Time extract, update, build (pseudo-filled), then identity and ``sync`` with no change."""
+def run_ours(workspace: Path, sources: list[Path], *, timeout: float,
+             env: dict[str, str] | None = None, label: str = "l10n") -> Ours:
+    """Time extract, update, build (pseudo-filled), then identity and ``sync`` with no change.
+    ``env`` is every command's environment (None: ours), e.g. with ``L10N_JOBS=1``."""
     ours = Ours()
     l10n = [*l10n_command(), "--root", str(workspace)]
 
     def step(name: str, *args: str, timed: bool = True) -> bool:
-        measured = measure([*l10n, *args], timeout=timeout)
-        print(f"  l10n {name}: {measured.seconds:.2f} s, {_mb(measured.peak_mb)} MB", flush=True)
+        measured = measure([*l10n, *args], timeout=timeout, env=env)
+        print(f"  {label} {name}: {measured.seconds:.2f} s, {_mb(measured.peak_mb)} MB",
+              flush=True)
         if timed:
             ours.steps[name] = measured
         if measured.returncode != 0:
@@ -113,9 +119,11 @@ def _total(result: PeerResult) -> float | None:
     return None if result.skipped or e is None or b is None else e + b
 
 
-def summary(our_total: float | None, results: list[PeerResult]) -> str:
+def summary(our_total: float | None, results: list[PeerResult],
+            solo_total: float | None = None) -> str:
     """Our speed against the fastest peer run by its own command line and, apart, against each
-    peer measured through a driver of its library (mdpo's API loop)."""
+    peer measured through a driver of its library (mdpo's API loop); then the same peers against
+    ``solo_total``, our chain run as one process."""
     if not our_total:
         return "No speed ratio: our own chain did not complete."
     timed = [r for r in results if _total(r)]
@@ -128,6 +136,11 @@ def summary(our_total: float | None, results: list[PeerResult]) -> str:
         caveat = f" ({failed} article step{'s' * (failed != 1)} failed)" if failed else ""
         return f"{result.tool} at {total:.1f} s{caveat}{what}, l10n is {speed}"
 
+    def solo_against(result: PeerResult) -> str:
+        ratio = (_total(result) or 0.0) / solo_total
+        speed = f"{ratio:.1f}× slower" if ratio >= 1 else f"{1 / ratio:.1f}× faster"
+        return f"{result.tool} is {speed}"
+
     cli = [r for r in timed if r.command_line]
     fastest = min(cli, key=lambda r: _total(r) or 0.0) if cli else None
     parts = ["against the fastest peer run by its own command line, "
@@ -135,8 +148,11 @@ def summary(our_total: float | None, results: list[PeerResult]) -> str:
     parts += ["against " + against(r, ", our driver of its library in one process (not how "
                                       "it is documented to run)") for r in timed
               if not r.command_line]
+    solo = ([fastest] if fastest else []) + [r for r in timed if not r.command_line]
+    solo_line = (f" One process (`L10N_JOBS=1`), {solo_total:.1f} s: "
+                 + "; ".join(map(solo_against, solo)) + "." if solo_total and solo else "")
     return (f"l10n's chain takes {our_total:.1f} s: " + "; separately, ".join(parts)
-            + ". Target: 5×.")
+            + ". Target: 5×." + solo_line)
 
 
 def _our_total(ours: Ours) -> float | None:
@@ -144,24 +160,29 @@ def _our_total(ours: Ours) -> float | None:
     return sum(m.seconds for m in chain if m) if all(chain) else None
 
 
+def _our_row(tool: str, ours: Ours, reference: float | None, articles: int) -> str:
+    """One table row of ours; × l10n is its total over ``reference`` (the default row's)."""
+    ext, upd, bld = (ours.steps.get(name) for name in ("extract", "update", "build"))
+    total = _our_total(ours)
+    peak = max((m.peak_mb or 0 for m in (ext, upd, bld) if m), default=None)
+    ratio = f"{total / reference:.1f}" if total and reference else "—"
+    return (f"| {tool} | {_s(ext and ext.seconds)} | {_s(upd and upd.seconds)} "
+            f"| {_s(bld and bld.seconds)} | {_s(total)} | {_mb(peak)} | {ratio} "
+            f"| {ours.identical if ours.identical is not None else '—'}/{articles} "
+            f"| {ours.pot_ok if ours.pot_ok is not None else '—'}/{ours.pots} "
+            f"| {'; '.join(ours.errors) or 'none'} |")
+
+
 def report(ours: Ours, results: list[PeerResult], *, articles: int, seconds: float,
-           rounds_line: str = "") -> str:
-    ext = ours.steps.get("extract")
-    upd = ours.steps.get("update")
-    bld = ours.steps.get("build")
+           rounds_line: str = "", solo: Ours | None = None) -> str:
     sync = ours.steps.get("sync")
-    chain = [m for m in (ext, upd, bld) if m]
     our_total = _our_total(ours)
-    our_peak = max((m.peak_mb or 0 for m in chain), default=None)
     rows = [
         ("| tool | extract s | update s | build s | total s | peak MB | × l10n "
         "| identical | POT passes msgfmt -c | failures |"),
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-        (f"| l10n | {_s(ext and ext.seconds)} | {_s(upd and upd.seconds)} "
-        f"| {_s(bld and bld.seconds)} | {_s(our_total)} | {_mb(our_peak)} | 1.0 "
-        f"| {ours.identical if ours.identical is not None else '—'}/{articles} "
-        f"| {ours.pot_ok if ours.pot_ok is not None else '—'}/{ours.pots} "
-        f"| {'; '.join(ours.errors) or 'none'} |"),
+        _our_row("l10n", ours, our_total, articles),
+        *([_our_row(SOLO, solo, our_total, articles)] if solo else []),
     ]
     notes = []
     for result in results:
@@ -179,8 +200,11 @@ def report(ours: Ours, results: list[PeerResult], *, articles: int, seconds: flo
             f"| {result.pot_ok}/{result.pots} | {_failures(e, b)} |")
         capped = "; ".join(f"{n}: {s.note}" for n, s in (("extract", e), ("build", b)) if s.note)
         notes.append(f"- {result.tool}: {result.how}" + (f". {capped}" if capped else ""))
+    solo_sync = solo.steps.get("sync") if solo else None
     sync_line = (f"`l10n sync` with nothing changed: {_s(sync.seconds)} s "
-                 f"(peak {_mb(sync.peak_mb)} MB)" if sync else "`l10n sync`: not measured")
+                 f"(peak {_mb(sync.peak_mb)} MB)" if sync else "`l10n sync`: not measured") + (
+        f"; one process: {_s(solo_sync.seconds)} s (peak {_mb(solo_sync.peak_mb)} MB)"
+        if solo_sync else "")
     return "\n".join([
         f"# Benchmark: {articles} articles (bench/out/corpus-{articles})",
         "",
@@ -192,22 +216,25 @@ def report(ours: Ours, results: list[PeerResult], *, articles: int, seconds: flo
         *rows,
         "",
         *([rounds_line, ""] if rounds_line else []),
-        summary(our_total, results),
+        summary(our_total, results, _our_total(solo) if solo else None),
         "",
         sync_line,
         "",
         ("Seconds are wall time for the whole corpus, start-up included; peak MB is the highest "
         "memory of any one step: the largest single process (`/usr/bin/time -v`) or, if larger, "
         "the summed Pss of its process tree sampled every 50 ms (so worker pools count in "
-        "full; for a loop of one process per article, the largest of them). × l10n is the "
-        "peer's total over ours (above 1: we are faster). l10n's chain is extract + update + "
+        "full; for a loop of one process per article, the largest of them). × l10n is a row's "
+        "total over the l10n row's (above 1: l10n is faster). l10n's chain is extract + update + "
         "build (`--min-approved 0`, zh catalogs pseudo-translated); a peer's is extract + build. "
         "*identical*: editions equal to their source byte "
         "for byte when every msgstr equals its msgid."),
         "",
         "How each tool was driven:",
         ("- l10n: one process per command over the workspace (`l10n --root DIR extract`, "
-        "`update`, `build --min-approved 0`, `sync`)"),
+        "`update`, `build --min-approved 0`, `sync`), its default worker processes (one per "
+        "CPU)"),
+        (f"- {SOLO}: the same commands with `L10N_JOBS=1` in their environment (no worker "
+        "processes), on a fresh copy of the corpus"),
         *notes,
         "",
     ])
@@ -233,7 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     peers.compile_bytecode(Path(sys.prefix) / "lib", BENCH.parent / "l10n")  # ours, as installed
     workspace = OUT / f"corpus-{args.articles}"
+    solo_workspace = OUT / f"corpus-{args.articles}-jobs1"
+    solo_env = {**os.environ, "L10N_JOBS": "1"}
     our_rounds: list[Ours] = []
+    solo_rounds: list[Ours] = []
     peer_rounds: dict[str, list[PeerResult]] = {peer: [] for peer in chosen}
     for number in range(1, args.rounds + 1):
         if args.rounds > 1:
@@ -241,6 +271,10 @@ def main(argv: list[str] | None = None) -> int:
         sources = corpus.write_workspace(workspace, articles=args.articles, seed=args.seed)
         print(f"corpus: {len(sources)} articles in {workspace / 'source'}", flush=True)
         our_rounds.append(run_ours(workspace, sources, timeout=3 * args.cap))
+        solo_sources = corpus.write_workspace(solo_workspace, articles=args.articles,
+                                              seed=args.seed)
+        solo_rounds.append(run_ours(solo_workspace, solo_sources, timeout=3 * args.cap,
+                                    env=solo_env, label="l10n (L10N_JOBS=1)"))
         for peer in chosen:
             print(f"{peers.NAMES[peer]}…", flush=True)
             result = peers.run_peer(peer, sources, workspace / "source", OUT / "peers" / peer,
@@ -249,9 +283,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {result.skipped or timing}", flush=True)
             peer_rounds[peer].append(result)
     ours = min(our_rounds, key=lambda o: _our_total(o) or math.inf)
+    solo = min(solo_rounds, key=lambda o: _our_total(o) or math.inf)
     results = [min(rounds, key=lambda r: _total(r) or math.inf) for rounds in peer_rounds.values()]
     if args.rounds > 1:
-        totals = [("l10n", [_our_total(o) for o in our_rounds])] + [
+        totals = [("l10n", [_our_total(o) for o in our_rounds]),
+                  ("l10n, one process", [_our_total(o) for o in solo_rounds])] + [
             (rounds[0].tool, [_total(r) for r in rounds]) for rounds in peer_rounds.values()]
         rounds_line = (f"Best of {args.rounds} interleaved rounds (each round runs every tool "
                        "once, in turn); totals per round: " + "; ".join(
@@ -260,11 +296,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         rounds_line = ""
     text = report(ours, results, articles=args.articles, seconds=time.perf_counter() - started,
-                  rounds_line=rounds_line)
+                  rounds_line=rounds_line, solo=solo)
     (OUT / "results.md").write_text(text, encoding="utf-8")
     print()
     print(text)
-    return 1 if ours.errors else 0
+    return 1 if ours.errors or solo.errors else 0
 
 
 if __name__ == "__main__":

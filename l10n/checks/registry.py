@@ -82,9 +82,9 @@ def _same_markup(msgid: str, msgstr: str) -> bool:
         return True
     if _MARKUP_START.search(msgid) is None:
         return _MARKUP_START.search(msgstr) is None or _MARKUP_RAW.search(msgstr) is None
-    source, target = _MARKUP_RAW.findall(msgid), _MARKUP_RAW.findall(msgstr)
-    # A translation mostly keeps its markup in order: compare as lists, then as multisets.
-    return source == target or (len(source) == len(target) and sorted(source) == sorted(target))
+    # In the same order only: the same pieces in another order can pair a link's text with
+    # another target ("![a](/x) [b](/y)" -> "![a](/y) [b](/x)"); the inline parse tells those.
+    return _MARKUP_RAW.findall(msgid) == _MARKUP_RAW.findall(msgstr)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,25 @@ _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[^}]+\}|%\([A-Za-z_]\w*\)[
                           r"|%[sdif]\b|\{[A-Za-z_]\w*\}|\{\d+\}")
 
 
-_PLACEHOLDER_MARK = re.compile(r"[{%$]")
+# What a prose placeholder needs in the raw text: an opener, or "&" of an entity that decodes to one.
+_PLACEHOLDER_MARK = re.compile(r"[{%$&]")
+# What the inline parse can remove or change: emphasis delimiters (not "_" inside a word),
+# brackets, code spans, tags and autolinks, escapes, entities, "\r" and NUL.
+_MARKUP = (r"(?:[`*\[\]\r\x00]|\\[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e\n]|<[A-Za-z/!?]|!\[|&[#A-Za-z]"
+           r"|(?<!\w)_|_(?!\w))")
+# Where the prose can hold other placeholders than the raw text: markup between an opener and its
+# closer ("{*a*}" is "{a}" in the prose), right after "$" or "%" ("$*{x}*"), or right after "%s"
+# (which ends at a word boundary); an entity that decodes to an opener. Markup elsewhere only
+# removes whole code spans, tags and link destinations, which equal markup makes the same.
+# Grouped by the first character, which lets the engine skip to the next opener.
+_TOUCHED = re.compile(
+    r"\{(?:\w*" + _MARKUP                               # {*a*}, {a\_b}, a{[a](/x)}
+    + r"|\{(?:[^}\n]|\}(?!\}))*" + _MARKUP               # {{ *x* }}
+    + r"|%(?:[^%\n]|%(?!\}))*" + _MARKUP + ")"            # {% *x* %}
+    + r"|\$(?:\{[^}]*(?:\n|" + _MARKUP + ")"              # ${*x*}; spaces at a line end go
+    + "|" + _MARKUP + ")"                                 # $*{x}*
+    + r"|%(?:\(\w*\)?|[sdif])?" + _MARKUP                # %*s*, %(*a*)s, %s*a*
+    + r"|&(?:#|lbrace;|lcub;|dollar;|percnt;)")        # &#123;x}
 _NOT_DIGIT = re.compile(r"\D")
 
 
@@ -100,9 +118,17 @@ def placeholders(pair: Pair) -> Iterator[str]:
     """Template variables ({{ x }}, {name}, %s, ${x}) pass through untouched."""
     if _PLACEHOLDER_MARK.search(pair.msgid) is None and _PLACEHOLDER_MARK.search(pair.msgstr) is None:
         return iter(())
+    if pair.msgid == pair.msgstr:
+        return iter(())
     if pair.same_markup:
         source, target = _PLACEHOLDER.findall(pair.msgid), _PLACEHOLDER.findall(pair.msgstr)
-        if source == target or Counter(source) == Counter(target):
-            return iter(())   # same code spans, same placeholders: the prose ones match too
+        if ((source == target or Counter(source) == Counter(target))
+                and _TOUCHED.search(pair.msgid) is None and _TOUCHED.search(pair.msgstr) is None):
+            return iter(())   # no markup touches a placeholder: the prose ones match too
+    return placeholder_changes(pair)
+
+
+def placeholder_changes(pair: Pair) -> Iterator[str]:
+    """The placeholders check the long way: the placeholders of the two proses compared."""
     return compare("placeholder", _PLACEHOLDER.findall(pair.source.prose),
-                    _PLACEHOLDER.findall(pair.target.prose))
+                   _PLACEHOLDER.findall(pair.target.prose))

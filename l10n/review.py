@@ -408,8 +408,7 @@ def _review_catalog(catalog: _Catalog, report: ReviewReport, *, decide: Decide, 
             report.outcomes.append(outcome)
             dirty = dirty or outcome.changed or decision.action is Action.EDIT
             if dirty and save_each:
-                if not _save(catalog, report):
-                    del report.outcomes[saved:]
+                if not _save(catalog, report, saved):
                     return
                 dirty, saved = False, len(report.outcomes)
             if notify is not None:
@@ -419,16 +418,18 @@ def _review_catalog(catalog: _Catalog, report: ReviewReport, *, decide: Decide, 
             draft = catalog.current(key) if retry else None
         if report.quit:
             break
-    if dirty and not _save(catalog, report):
-        del report.outcomes[saved:]
+    if dirty:
+        _save(catalog, report, saved)
 
 
-def _save(catalog: _Catalog, report: ReviewReport) -> bool:
-    """Write the catalog; False (and the reason in ``report.changed``) when it changed on disk."""
+def _save(catalog: _Catalog, report: ReviewReport, saved: int) -> bool:
+    """Write the catalog. When it changed on disk: False, the reason in ``report.changed``, and
+    the outcomes from index ``saved`` on (those not written yet) out of the report."""
     try:
         written = catalog.save()
     except CatalogChanged as changed:
         report.changed.append(changed)
+        del report.outcomes[saved:]
         return False
     if written and catalog.display not in report.written:
         report.written.append(catalog.display)

@@ -244,11 +244,15 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
     if previous is not None:
         live = {_key(e) for e in catalog}
         for entry in previous:
-            if not entry.msgid or _key(entry) in live or not entry.msgstr:
+            # msgmerge keeps every translated entry the template lacks, a plural added by hand too.
+            translated = entry.msgstr or any(entry.msgstr_plural.values())
+            if not entry.msgid or _key(entry) in live or not translated:
                 continue
             live.add(_key(entry))
             gone = polib.POEntry(msgid=entry.msgid, msgctxt=entry.msgctxt, msgstr=entry.msgstr,
-                                 tcomment=entry.tcomment, flags=list(entry.flags), obsolete=True)
+                                 msgid_plural=entry.msgid_plural,
+                                 msgstr_plural=dict(entry.msgstr_plural), tcomment=entry.tcomment,
+                                 flags=list(entry.flags), obsolete=True)
             gone.comment = "\n".join(_provenance(entry))
             catalog.append(gone)
     return catalog

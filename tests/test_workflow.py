@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import polib
 import pytest
-from conftest import msgcat, msgfmt_check
+from conftest import gettext_tool, msgcat, msgfmt_check
 from typer.testing import CliRunner
 
 from l10n import catalog as catalog_module
@@ -367,3 +368,49 @@ def test_a_catalog_saved_with_crlf_is_rewritten_once_then_fresh(
 
     monkeypatch.setattr(catalog_module, "merged_texts", merged_texts)
     assert "update: 0 written, 1 unchanged" in run(root, "update")        # fresh: not merged
+
+
+HAND_ADDED = """
+# added by hand: a plural the template does not have
+msgid "one file"
+msgid_plural "%d files"
+msgstr[0] "%d 个文件"
+
+#, fuzzy
+msgid "a draft nobody extracted"
+msgstr "没人提取的草稿"
+
+#~ msgid "an old plural"
+#~ msgid_plural "old plurals"
+#~ msgstr[0] "旧的复数"
+"""
+
+
+def test_update_keeps_hand_added_entries_as_msgmerge_does(tmp_path: Path) -> None:
+    # msgmerge keeps every translated entry the template lacks as an obsolete #~ entry, plurals
+    # included; dropping them would lose a translator's work.
+    root = make_workspace(tmp_path)
+    run(root, "extract")
+    run(root, "update")
+    po_path = root / "locales" / "zh" / "news" / "torch.po"
+    po_path.write_text(po_path.read_text(encoding="utf-8") + HAND_ADDED, encoding="utf-8")
+    before = po_path.read_bytes()
+    run(root, "update")
+    ours = polib.pofile(str(po_path))
+    expected_path = tmp_path / "msgmerge.po"
+    expected_path.write_bytes(before)
+    template = root / "locales" / "templates" / "news" / "torch.pot"
+    subprocess.run([gettext_tool("msgmerge"), "-q", "-U", "--backup=off", "--no-fuzzy-matching",
+                    str(expected_path), str(template)], check=True)
+    expected = polib.pofile(str(expected_path))
+
+    def gone(catalog: polib.POFile) -> list[tuple[str, str, dict[int, str], str, bool]]:
+        return sorted((e.msgid, e.msgid_plural, e.msgstr_plural, e.msgstr, "fuzzy" in e.flags)
+                      for e in catalog if e.obsolete)
+
+    assert gone(ours) == gone(expected)
+    assert ("one file", "%d files", {0: "%d 个文件"}, "", False) in gone(ours)
+    msgfmt_check(po_path)
+    assert msgcat(po_path) == po_path.read_bytes()
+    run(root, "update")
+    assert gone(polib.pofile(str(po_path))) == gone(expected)

@@ -213,7 +213,13 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
         extracted = [tentry.comment] if tentry.comment else []
         provenance: list[str] = []
         match = old.get(_key(tentry))
-        if match is not None:
+        if match is not None and match.msgid_plural and not tentry.msgid_plural:
+            # A plural where the template has a singular: msgmerge keeps its first form, fuzzy.
+            entry.msgstr = match.msgstr_plural.get(0, "")
+            entry.tcomment = match.tcomment
+            entry.flags = ["fuzzy"] if entry.msgstr else []
+            provenance = _provenance(match)
+        elif match is not None:
             entry.msgstr = match.msgstr
             entry.tcomment = match.tcomment
             entry.flags = [f for f in match.flags if f != "fuzzy"]

@@ -393,7 +393,12 @@ def test_update_keeps_hand_added_entries_as_msgmerge_does(tmp_path: Path) -> Non
     run(root, "extract")
     run(root, "update")
     po_path = root / "locales" / "zh" / "news" / "torch.po"
-    po_path.write_text(po_path.read_text(encoding="utf-8") + HAND_ADDED, encoding="utf-8")
+    text = po_path.read_text(encoding="utf-8")
+    singular = 'msgid "It ran on Lua."\nmsgstr ""\n'
+    assert singular in text
+    text = text.replace(singular, 'msgid "It ran on Lua."\nmsgid_plural "They ran on Lua."\n'
+                                  'msgstr[0] "它们运行在 Lua 上。"\n')
+    po_path.write_text(text + HAND_ADDED, encoding="utf-8")
     before = po_path.read_bytes()
     run(root, "update")
     ours = polib.pofile(str(po_path))
@@ -410,6 +415,11 @@ def test_update_keeps_hand_added_entries_as_msgmerge_does(tmp_path: Path) -> Non
 
     assert gone(ours) == gone(expected)
     assert ("one file", "%d files", {0: "%d 个文件"}, "", False) in gone(ours)
+    # A plural whose msgid the template has as a singular: its first form, as a draft.
+    kept = ours.find("It ran on Lua.")
+    merged = expected.find("It ran on Lua.")
+    assert (kept.msgstr, kept.msgid_plural, kept.flags) == (merged.msgstr, "", ["fuzzy"])
+    assert merged.msgstr == "它们运行在 Lua 上。"
     msgfmt_check(po_path)
     assert msgcat(po_path) == po_path.read_bytes()
     run(root, "update")

@@ -15,6 +15,8 @@ Modes (attributes, changeable while it runs):
 - ``latency``: seconds every translate request takes; ``hang``: seconds before answering at all
   (longer than the client's timeout, it is a timeout).
 - ``die_after`` = N: after N translate requests the server stops listening and drops the request.
+- ``blank``: texts containing one of these strings are answered with an empty translation, as
+  engines do now and then for a text they cannot handle.
 
 Run it by hand: ``python tests/libre_server.py --port 5000 --latency 0.1``.
 """
@@ -103,6 +105,7 @@ class LibreServer(ThreadingHTTPServer):
         self.rate_limited = 0
         self.retry_after = "1"
         self.die_after: int | None = None
+        self.blank: tuple[str, ...] = ()
         self.requests = 0            # every HTTP request
         self.translate_requests = 0  # POST /translate only
         self.texts: list[str] = []
@@ -192,7 +195,8 @@ class _Handler(BaseHTTPRequestHandler):
         with server.lock:
             server.texts.extend(str(t) for t in texts)
         translate = hostile_translation if server.mode == "hostile" else fake_translation
-        out = [translate(str(t), target) for t in texts]
+        out = ["" if any(b in str(t) for b in server.blank) else translate(str(t), target)
+               for t in texts]
         self._answer(200, {"translatedText": out if isinstance(q, list) else out[0]})
 
     def _params(self) -> dict[str, Any]:

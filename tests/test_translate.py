@@ -286,6 +286,30 @@ def test_unreachable_engine_exit_code_2(tmp_path: Path) -> None:
     assert len(result.output.strip().splitlines()) == 1
 
 
+def test_an_empty_machine_translation_is_a_failure_not_a_draft(tmp_path: Path) -> None:
+    # An engine that answers "" for a text: no draft, nothing cached, the entry named; a rerun
+    # asks again (the engine may answer this time) and the catalog does not flip.
+    project = make_workspace(tmp_path / "ws", {"a": MSGIDS})
+    blank = "Plain words without names."
+    with running(mode="honest") as server:
+        server.blank = ("Plain words",)
+        first = translate_workspace(project, engine_name="libre", engine_url=server.url)
+        assert [f.msgid for f in first.languages["zh"].failed] == [blank]
+        assert "empty translation" in first.languages["zh"].failed[0].reason
+        after_first = project.catalog_path("zh", "a").read_bytes()
+        entry = next(e for e in entries(project, "a") if e.msgid == blank)
+        assert (entry.msgstr, entry.flags, entry.comment) == ("", [], "paragraph")
+        assert assert_sound(project, "a") == len(MSGIDS) - 1
+        again = translate_workspace(project, engine_name="libre", engine_url=server.url)
+        assert [f.msgid for f in again.languages["zh"].failed] == [blank]
+        assert again.requests == 1 and server.texts[-1] == blank
+        assert project.catalog_path("zh", "a").read_bytes() == after_first
+        server.blank = ()
+        third = translate_workspace(project, engine_name="libre", engine_url=server.url)
+        assert not third.failures and third.languages["zh"].from_engine == 1
+    assert next(e for e in entries(project, "a") if e.msgid == blank).msgstr
+
+
 def test_dry_run_counts_and_sends_nothing(tmp_path: Path) -> None:
     project = make_workspace(tmp_path / "ws", {"a": MSGIDS[:4], "b": MSGIDS[:2]},
                              {"b": {MSGIDS[0]: "田渊栋 加入 FAIR"}})

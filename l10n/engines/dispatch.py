@@ -65,7 +65,7 @@ class Dispatcher:
     def cached(self, source: str, target: str, text: str) -> str | None:
         if self.cache is None:
             return None
-        return self.cache.get(self.engine.name, source, target, text)
+        return self.cache.get(self.engine.name, source, target, text) or None   # "" never
 
     def request(self, source: str, target: str, text: str) -> None:
         """Ask for ``text``; its answer comes once through answers(), however often it is asked
@@ -156,6 +156,9 @@ class Dispatcher:
                 translation = normalise_tokens(self._call(text, source, target))
             except TextRefused as refused:
                 return [Answer(source, target, text, None, refused.reason)]
+            if not translation.strip():
+                # Not cached: the engine may answer next time.
+                return [Answer(source, target, text, None, "the engine returned an empty translation")]
             self._remember(source, target, text, translation)
             return [Answer(source, target, text, translation)]
         try:
@@ -212,7 +215,7 @@ def _join_batch(texts: list[str]) -> str:
 
 def _split_batch(joined: str, count: int) -> list[str] | None:
     """The answers to each text of a batch, or None if the engine moved, lost or repeated a
-    separator or moved a placeholder from one text into another."""
+    separator, moved a placeholder from one text into another or left a text empty."""
     joined = normalise_tokens(joined)
     separators = [m for m in TOKEN.finditer(joined)
                   if int(m.group(1)) % _STRIDE == 0 and int(m.group(1)) > 0]
@@ -222,6 +225,8 @@ def _split_batch(joined: str, count: int) -> list[str] | None:
     pieces = []
     for index in range(count):
         piece = joined[bounds[2 * index]:bounds[2 * index + 1]].strip()
+        if not piece:
+            return None      # an empty answer: sent alone, it is refused and not cached
         for match in TOKEN.finditer(piece):
             if int(match.group(1)) // _STRIDE != index:
                 return None

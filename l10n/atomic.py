@@ -80,13 +80,19 @@ def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> bool
             return False
     except (FileNotFoundError, NotADirectoryError):
         pass
+    replace_bytes(path, data, durable=durable)
+    return True
+
+
+def replace_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Put ``data`` at ``path`` atomically, whatever the file holds (a caller that has just read
+    it knows whether it differs)."""
     tmp = _stage(path, data, fsync=durable)
     try:
         os.replace(tmp, path)
     except BaseException:
         _discard(tmp)
         raise
-    return True
 
 
 def write_text_atomic(path: Path, text: str, *, durable: bool = True) -> bool:

@@ -26,7 +26,7 @@ from l10n.pofile import (
 from l10n.project import Article, Project
 from l10n.report import StepReport
 from l10n.segment import Segment
-from l10n.state import State, digest, file_digest
+from l10n.state import MISSING, State, digest, file_digest
 
 if TYPE_CHECKING:
     # Only `update` needs the glossary (its module compiles large regexes): imported there.
@@ -286,7 +286,7 @@ class Merged:
     @property
     def existed(self) -> bool:
         """The catalog was there before: it may hold translators' work."""
-        return self.seen != "missing"
+        return self.seen != MISSING
 
 
 def merged_texts(job: UpdateJob) -> list[Merged]:
@@ -305,7 +305,7 @@ def _merged(job: UpdateJob, language: str, template: polib.POFile, template_text
         raw: bytes | None = path.read_bytes()
     except FileNotFoundError:
         raw = None
-    seen = "missing" if raw is None else digest(raw)   # what the write may replace (file_digest)
+    seen = MISSING if raw is None else digest(raw)   # what the write may replace (file_digest)
     current = None if raw is None else catalog_text(raw, project.relative(path))
     previous = parse_catalog(current, project.relative(path)) if current is not None else None
     comments = _glossary_comments(job.glossary, job.article.language, language)

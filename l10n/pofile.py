@@ -20,12 +20,12 @@ from pathlib import Path
 
 import polib
 
-from l10n.atomic import write_text_atomic
+from l10n.atomic import replace_bytes, write_text_atomic
 from l10n.errors import CatalogChanged, CatalogError, decode_utf8
 from l10n.linebreak import breaker
 from l10n.poread import _Reader, check_charset
 from l10n.powrite import msgcat_text
-from l10n.state import digest, file_digest
+from l10n.state import MISSING, digest
 
 
 def parse_catalog(text: str, path: str) -> polib.POFile:
@@ -110,9 +110,16 @@ def write_catalog_over(path: Path, text: str, *, seen: str, shown: str,
     their ``file_digest``, taken before reading. If the file holds anything else now, someone
     changed it meanwhile: CatalogChanged (with ``hint``), and nothing is written. Returns whether
     the file was written and the digest of what it holds now, the ``seen`` of the next write."""
-    if file_digest(path) != seen:
+    try:
+        current: bytes | None = path.read_bytes()
+    except FileNotFoundError:
+        current = None
+    if (MISSING if current is None else digest(current)) != seen:
         raise changed_on_disk(shown, hint)
-    return write_text_atomic(path, text), digest(text)
+    data = text.encode("utf-8")
+    if current != data:
+        replace_bytes(path, data)
+    return current != data, digest(data)
 
 
 def changed_on_disk(shown: str, hint: str) -> CatalogChanged:

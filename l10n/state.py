@@ -26,11 +26,14 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+MISSING = "missing"   # the file_digest of a file that is not there
+
+
 def file_digest(path: Path) -> str:
     try:
         return digest(path.read_bytes())
     except FileNotFoundError:
-        return "missing"
+        return MISSING
 
 
 class State:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from l10n.atomic import write_text_atomic
-from l10n.errors import WorkspaceError
+from l10n.errors import ConfigError, WorkspaceError
+from l10n.project import language_clash
 
 PYPROJECT = """\
 [tool.l10n]
@@ -34,9 +35,14 @@ GITIGNORE = "build/\n.l10n/\n"
 def init_workspace(root: Path, *, source_language: str, languages: list[str]) -> list[Path]:
     """Create pyproject.toml, source/, locales/templates/, glossary.yml and .gitignore under root.
 
-    Raises WorkspaceError, writing nothing, if any of them exists already."""
+    Raises WorkspaceError, writing nothing, if any of them exists already, and ConfigError if two
+    of ``languages`` (canonical codes) name one language."""
     wanted = [root / "pyproject.toml", root / "source", root / "locales", root / "glossary.yml",
               root / ".gitignore"]
+    if clash := language_clash(languages):
+        first, second = (languages[index] for index in clash)
+        raise ConfigError(f'--languages: "{first}" and "{second}" are the same language',
+                          hint="keep one; each has catalogs of its own")
     existing = [path for path in wanted if path.exists()]
     if existing:
         names = ", ".join(path.name for path in existing)

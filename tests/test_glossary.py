@@ -212,7 +212,7 @@ def test_a_term_with_no_form(tmp_path: Path) -> None:
      "glossary.yml:4: duplicate term 'Meta' (zh): already at line 3"),
     # `zh` and `zh_CN` name the same language.
     ("terms:\n  - en: Yann LeCun\n    zh: 杨立昆\n  - en: LeCun\n    zh_CN: 杨立昆\n",
-     "glossary.yml:5: duplicate term '杨立昆' (zh_Hans_CN): already at line 3"),
+     "glossary.yml:5: duplicate term '杨立昆' (zh_CN): already at line 3"),
 ])
 def test_duplicates(tmp_path: Path, text: str, message: str) -> None:
     assert error_of(tmp_path, text) == message
@@ -273,7 +273,7 @@ def test_a_key_twice_in_a_term(tmp_path: Path, text: str, message: str) -> None:
 
 
 def test_glossary_keys_match_workspace_languages_both_ways(tmp_path: Path) -> None:
-    # Workspace zh_CN (canonical zh_Hans_CN), glossary zh: the zh form serves zh_CN.
+    # Workspace zh_Hans_CN, glossary zh: the zh form serves zh_Hans_CN.
     glossary = load(write(tmp_path, "terms:\n  - en: Jia Yangqing\n    zh: 贾扬清\n"),
                     languages=("en", "zh_Hans_CN"))
     assert glossary.terms[0].form("zh_Hans_CN") == "贾扬清"

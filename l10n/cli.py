@@ -15,11 +15,19 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from l10n.errors import L10nError
+
+try:  # typer 0.27+ carries its own copy of click
+    from typer._click import Context as ClickContext
+    from typer._click.exceptions import UsageError
+except ImportError:  # pragma: no cover -- older typer runs on click itself
+    from click import Context as ClickContext  # type: ignore[assignment,no-redef]
+    from click.exceptions import UsageError  # type: ignore[assignment,no-redef]
 
 if TYPE_CHECKING:
     from l10n.draft import DraftProgress, TranslateReport
@@ -27,7 +35,58 @@ if TYPE_CHECKING:
     from l10n.report import StepReport
     from l10n.review import Decision, Draft, Outcome
 
+
+class Commands(TyperGroup):
+    """The ``l10n`` group. A usage error (unknown option, missing or bad value) is one line on
+    stderr and exit 1, like every other error: exit 2 means a machine-translation provider failed.
+    Parsing happens in ``make_context`` (the root's options) and ``invoke`` (the command's), so
+    catching it there covers ``main()``, ``app()`` and the test runner alike."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: ClickContext | None = None, **extra: Any) -> ClickContext:
+        with usage_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        with usage_errors(ctx):
+            return super().invoke(ctx)
+
+    def resolve_command(self, ctx: ClickContext, args: list[str]) -> Any:
+        # Remembered for errors that come without their command's context (a missing value).
+        found = super().resolve_command(ctx, args)
+        ctx.meta[COMMAND_KEY] = found[0]
+        return found
+
+
+COMMAND_KEY = "l10n.command"
+
+
+@contextmanager
+def usage_errors(where: ClickContext | None = None) -> Iterator[None]:
+    try:
+        yield
+    except UsageError as error:
+        if type(error).__name__ == "NoArgsIsHelpError":
+            # Bare `l10n`: typer printed the help while making the error; exit 1, not 2.
+            raise typer.Exit(1) from None
+        message = " ".join(error.format_message().split()).rstrip(".")
+        typer.echo(f"error: {message}; see {command_line(error.ctx or where)} --help", err=True)
+        raise typer.Exit(1) from None
+
+
+def command_line(ctx: ClickContext | None) -> str:
+    """``l10n`` and the command names that lead to ``ctx`` (whatever the program was called)."""
+    names: list[str] = []
+    if ctx is not None and ctx.parent is None and ctx.meta.get(COMMAND_KEY):
+        names.append(ctx.meta[COMMAND_KEY])
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(["l10n", *reversed(names)])
+
+
 app = typer.Typer(
+    cls=Commands,
     help="Translate articles through gettext PO files: extract, update, translate, review, build.",
     no_args_is_help=True,
     add_completion=False,
@@ -101,9 +160,13 @@ def print_step(name: str, report: StepReport, *, check: bool = False) -> None:
     for note in report.notes:
         say(note)
     if check:
+        # Every reason for exit 1 is named: files out of date, and what the step refuses (an
+        # entry build holds back fails the check even when the edition on disk is current).
         for path in report.written + report.removed:
             say(f"out of date: {path}")
-        if report.written or report.removed:
+        for error in report.errors:
+            typer.echo(f"error: {error}", err=True)
+        if report.written or report.removed or report.errors:
             raise typer.Exit(1)
         return
     for path in report.written:
@@ -163,15 +226,40 @@ def update_command(ctx: typer.Context, lang: LangOption = None, check: CheckOpti
             raise typer.Exit(1)
 
 
+def engine_name(value: str | None) -> str | None:
+    """--engine: one of the engines l10n knows, or a usage error (not a provider failure)."""
+    from l10n.engines import ENGINE_NAMES
+
+    if value is not None and value.strip().lower() not in ENGINE_NAMES:
+        raise typer.BadParameter(f"{value!r} is not an engine; choose one of "
+                                 + ", ".join(ENGINE_NAMES))
+    return value
+
+
 EngineOption = Annotated[
     str | None,
-    typer.Option(help="google (default), deepl, microsoft, mymemory, libre, yandex, baidu or "
+    typer.Option(callback=engine_name, help="google (default), deepl, microsoft, mymemory, libre, yandex, baidu or "
                       "pseudo. Keys only from the environment: DEEPL_API_KEY, MICROSOFT_API_KEY "
                       "(+ MICROSOFT_REGION), LIBRE_API_KEY (optional), YANDEX_API_KEY, "
                       "BAIDU_APPID + BAIDU_APPKEY, MYMEMORY_EMAIL (optional)."),
 ]
+
+
+def http_url(value: str | None) -> str | None:
+    """--engine-url: an http(s) URL with a host, or a usage error naming the option."""
+    from urllib.parse import urlsplit
+
+    if value is not None:
+        parts = urlsplit(value.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise typer.BadParameter(
+                f"{value!r} is not an http(s) URL such as http://localhost:5000/")
+    return value
+
+
 EngineUrlOption = Annotated[
-    str | None, typer.Option(help="LibreTranslate server, e.g. http://host:5000/ (libre).")
+    str | None, typer.Option(help="LibreTranslate server, e.g. http://host:5000/ (libre).",
+                             callback=http_url)
 ]
 
 
@@ -242,12 +330,19 @@ def print_translation(report: TranslateReport) -> None:
                     "are left for a human translator")
 
 
+def percentage(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= 100:
+        raise typer.BadParameter(f"{value} is not a percentage from 0 to 100")
+    return value
+
+
 @app.command("build")
 def build_command(
     ctx: typer.Context,
     lang: LangOption = None,
     min_approved: Annotated[
-        int | None, typer.Option(help="Percent approved an edition needs (default: setting).")
+        int | None, typer.Option(help="Percent approved an edition needs, 0-100 (default: "
+                                      "setting).", callback=percentage)
     ] = None,
     include_drafts: Annotated[
         bool, typer.Option(help="Preview: use fuzzy drafts too, not only approved entries.")
@@ -339,6 +434,16 @@ def status_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOpt
         Console().print(status_table(rows))
 
 
+def one_line_name(value: str | None) -> str | None:
+    """--reviewer goes into the PO header's Last-Translator field: a line break (or any control
+    character) there would end the field and start another."""
+    import unicodedata
+
+    if value is not None and any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
+        raise typer.BadParameter("a name cannot contain a line break or a control character")
+    return value
+
+
 @app.command("review")
 def review_command(
     ctx: typer.Context,
@@ -359,7 +464,8 @@ def review_command(
     as_json: JsonOption = False,
     reviewer: Annotated[
         str | None,
-        typer.Option(help="Recorded as Last-Translator (default: git config user.name)."),
+        typer.Option(help="Recorded as Last-Translator (default: git config user.name).",
+                     callback=one_line_name),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Approve drafts even with a critical check finding.")
@@ -370,7 +476,7 @@ def review_command(
 
     project = project_of(ctx)
     if approve_all + approve_clean + (list_drafts or as_json) > 1:
-        raise typer.BadParameter("choose one of --approve-all, --approve-clean, --list/--json")
+        raise UsageError("choose one of --approve-all, --approve-clean, --list/--json", ctx)
     with reported():
         languages = languages_of(project, lang)
         if list_drafts or as_json:

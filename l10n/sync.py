@@ -16,7 +16,7 @@ from l10n import build as build_step
 from l10n import catalog, extract
 from l10n.errors import EngineError
 from l10n.pofile import read_catalog
-from l10n.project import CONFIG_FILE, Project
+from l10n.project import CONFIG_FILE, Article, Project
 from l10n.report import StepReport
 from l10n.state import State, digest, file_digest
 
@@ -98,7 +98,7 @@ def run_steps(project: Project, *, languages: Sequence[str] | None, machine_tran
             # An unreachable engine does not stop the rest; the exit code says so.
             report.engine_error = error
     report.steps["build"] = build_step.build(project, languages=languages, articles=articles)
-    report.needs_review = pending_drafts(project, languages)
+    report.needs_review = pending_drafts(project, languages, articles)
     return report
 
 
@@ -129,22 +129,26 @@ def workspace_signature(project: Project) -> str:
     return digest("\n".join(entries))
 
 
-def pending_drafts(project: Project, languages: Sequence[str] | None) -> dict[str, int]:
-    """Drafts waiting for a reviewer, per language (counts cached by each catalog's content hash)."""
+def pending_drafts(project: Project, languages: Sequence[str] | None,
+                   articles: Sequence[Article] | None = None) -> dict[str, int]:
+    """Drafts waiting for a reviewer, per language, in the catalogs of current articles only: a
+    catalog whose article is gone is kept for its translations, not reviewed (counts cached by
+    each catalog's content hash)."""
     state = State(project.state_dir / "state.json")
     pending: dict[str, int] = {}
-    for language in project.settings.languages:
-        if languages is not None and language not in languages:
-            continue
-        folder = project.locales_dir / language
-        count = 0
-        for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
+    for article in project.articles() if articles is None else articles:
+        for language in project.target_languages(article, languages):
+            path = project.catalog_path(language, article.slug)
+            if not path.exists():
+                continue
             key, fingerprint = f"drafts:{project.relative(path)}", file_digest(path)
             if not state.fresh(key, fingerprint):
                 drafts = catalog.stats(read_catalog(path, project.relative(path))).drafts
                 state.record(key, fingerprint, [str(drafts)])
-            count += int(state.notes(key)[0])
-        if count:
-            pending[language] = count
+            count = int(state.notes(key)[0])
+            if count:
+                pending[language] = pending.get(language, 0) + count
     state.save()
-    return pending
+    # In the order of the settings, as before.
+    return {language: pending[language] for language in project.settings.languages
+            if language in pending}

@@ -17,7 +17,7 @@ from l10n.engines.dispatch import Dispatcher, _join_batch, _split_batch
 from l10n.engines.memory import TranslationMemory
 from l10n.engines.providers import ProviderEngine, _retry_after, provider_code
 from l10n.engines.pseudo import pseudo_translate
-from l10n.errors import EngineError
+from l10n.errors import ConfigError, EngineError
 
 sys.path.insert(0, str(Path(__file__).parent))
 from libre_server import running
@@ -45,11 +45,11 @@ def test_a_language_the_provider_lacks_is_an_engine_error() -> None:
 
 def test_keys_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DEEPL_API_KEY", raising=False)
-    with pytest.raises(EngineError) as caught:
+    with pytest.raises(ConfigError) as caught:
         create_engine("deepl")
     assert str(caught.value) == ("deepl needs an API key and DEEPL_API_KEY is not set "
                                  "(export DEEPL_API_KEY=... or choose another --engine)")
-    assert caught.value.exit_code == 2
+    assert caught.value.exit_code == 1
     monkeypatch.setenv("DEEPL_API_KEY", "k-123")
     assert create_engine("deepl").name == "deepl"
 

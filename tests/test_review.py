@@ -261,7 +261,7 @@ def test_approve_all_holds_back_critical_drafts_without_force(tmp_path: Path) ->
 
 def test_bulk_options_exclude_each_other(tmp_path: Path) -> None:
     root = make_workspace(tmp_path)
-    output = run(root, "review", "--approve-all", "--list", code=2)
+    output = run(root, "review", "--approve-all", "--list", code=1)
     assert "choose one of --approve-all, --approve-clean, --list/--json" in output
     assert state(root) == dict.fromkeys(DRAFTS, "draft")
 

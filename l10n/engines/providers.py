@@ -24,7 +24,7 @@ from babel import Locale
 from babel.core import get_global
 
 from l10n.engines import DEFAULT_TIMEOUT, Retry, TextRefused
-from l10n.errors import EngineError
+from l10n.errors import ConfigError, EngineError
 
 if TYPE_CHECKING:
     import requests
@@ -176,7 +176,8 @@ class ProviderEngine:
         env = os.environ
         for variable in KEY_VARIABLES.get(name, ()):
             if not env.get(variable):
-                raise EngineError(f"{name} needs an API key and {variable} is not set",
+                # Configuration, not a provider failure: exit 1, and sync stops here.
+                raise ConfigError(f"{name} needs an API key and {variable} is not set",
                                   hint=f"export {variable}=... or choose another --engine")
         if name == "libre":
             key = env.get("LIBRE_API_KEY") or LIBRE_PLACEHOLDER_KEY

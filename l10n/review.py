@@ -14,6 +14,7 @@ import difflib
 import getpass
 import re
 import subprocess
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -30,7 +31,7 @@ from l10n.catalog import (
     now_stamp,
 )
 from l10n.checks import CheckContext, Finding, check_entry, context_for, has_critical, load_glossary
-from l10n.errors import CatalogChanged, CatalogError, SourceError
+from l10n.errors import CatalogChanged, CatalogError, ConfigError, SourceError
 from l10n.pofile import (
     format_catalog,
     parse_catalog,
@@ -186,14 +187,30 @@ def default_reviewer(root: Path) -> str:
             return ""
         return done.stdout.strip() if done.returncode == 0 else ""
 
-    name = git("user.name")
+    fix = "correct it with `git config {}`, or pass --reviewer"
+    name = one_line_reviewer(git("user.name"), source="git config user.name",
+                             hint=fix.format("user.name"))
     if not name:
         try:
-            return getpass.getuser()
+            login = getpass.getuser()
         except (OSError, KeyError):
             return "unknown"
-    email = git("user.email")
+        return one_line_reviewer(login, source="login name", hint="pass --reviewer")
+    email = one_line_reviewer(git("user.email"), source="git config user.email",
+                              hint=fix.format("user.email"))
     return f"{name} <{email}>" if email else name
+
+
+def one_line_reviewer(reviewer: str, *, source: str = "reviewer",
+                      hint: str = "give the name on one line") -> str:
+    """``reviewer`` when it can go into the PO header's Last-Translator field.
+
+    Raises ConfigError naming ``source`` when it holds a line break or another control
+    character: the header field would end there and the rest become a field of its own."""
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in reviewer):
+        raise ConfigError(f"{source} {reviewer!r} contains a line break or a control character, "
+                          "which cannot go into the PO header's Last-Translator", hint=hint)
+    return reviewer
 
 
 # -- entries ---------------------------------------------------------------------------------
@@ -381,6 +398,7 @@ def review_workspace(project: Project, *, decide: Decide, reviewer: str, force: 
     With ``save_each`` the catalog is written after every decision that changed it (interactive
     review); otherwise once per catalog. A draft edited into text with a critical finding is
     kept as a draft with the new text and offered again; ``Action.QUIT`` stops."""
+    one_line_reviewer(reviewer)
     report = ReviewReport()
     for catalog in _catalogs(project, languages, articles):
         first = len(report.outcomes)
@@ -450,6 +468,7 @@ def approve_drafts(project: Project, *, reviewer: str, clean_only: bool = False,
 
 def _single(project: Project, draft: Draft, decision: Decision, *, reviewer: str,
             force: bool) -> Outcome:
+    one_line_reviewer(reviewer)
     articles = project.articles()
     article = next((a for a in articles if a.slug == draft.article), None)
     if article is None:

@@ -10,7 +10,9 @@ from pathlib import Path
 import polib
 import pytest
 import requests
+from typer.testing import CliRunner
 
+from l10n.cli import app
 from l10n.engines import Retry, TextRefused, create_engine
 from l10n.engines.cache import TranslationCache
 from l10n.engines.dispatch import Dispatcher, _join_batch, _split_batch
@@ -54,12 +56,27 @@ def test_keys_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
     assert create_engine("deepl").name == "deepl"
 
 
-def test_unknown_engine_and_misplaced_url() -> None:
-    with pytest.raises(EngineError, match="unknown engine 'chatgpt'"):
+def test_unknown_engine_and_misplaced_url_are_settings_to_correct_exit_1() -> None:
+    # Configuration errors, not a provider failing (EngineError, exit 2).
+    with pytest.raises(ConfigError) as unknown:
         create_engine("chatgpt")
-    with pytest.raises(EngineError, match="--engine-url only applies to libre"):
+    assert str(unknown.value) == ("unknown engine 'chatgpt' (choose one of google, deepl, "
+                                  "microsoft, mymemory, libre, yandex, baidu, pseudo)")
+    assert not isinstance(unknown.value, EngineError) and unknown.value.exit_code == 1
+    with pytest.raises(ConfigError) as misplaced:
         create_engine("google", url="http://127.0.0.1:1/")
+    assert str(misplaced.value) == ("--engine-url only applies to libre, not google "
+                                    "(drop --engine-url or use --engine libre)")
+    assert not isinstance(misplaced.value, EngineError) and misplaced.value.exit_code == 1
 
+
+
+def test_a_url_for_another_engine_on_the_command_line_exits_1(workspace: Path) -> None:
+    result = CliRunner().invoke(app, ["--root", str(workspace), "translate", "--engine", "google",
+                                      "--engine-url", "http://127.0.0.1:1/"])
+    assert result.exit_code == 1
+    assert result.stderr == ("error: --engine-url only applies to libre, not google "
+                             "(drop --engine-url or use --engine libre)\n")
 
 def test_libre_without_key_talks_to_a_server_that_needs_none(
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from l10n import review
 from l10n.cli import ReviewPrompt, app
-from l10n.errors import CatalogError
+from l10n.errors import CatalogError, ConfigError
 from l10n.pofile import read_catalog, write_catalog
 from l10n.project import Project
 from l10n.review import (
@@ -523,6 +523,57 @@ def test_reviewer_defaults_to_git_config_then_the_login_name(tmp_path: Path) -> 
     run(root, "review", "--approve-clean", env=no_git)
     assert header(root)["Last-Translator"] == getpass.getuser()
 
+
+
+def test_a_git_user_name_on_two_lines_is_refused_before_anything_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A line break in Last-Translator would end the header field and start another.
+    root = make_workspace(tmp_path)
+    before = po_path(root).read_bytes()
+    config = tmp_path / "gitconfig"
+    config.write_text('[user]\n\tname = "Bo\\nChen"\n', encoding="utf-8")
+    git_env: dict[str, str | None] = {"GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1"}
+    result = runner.invoke(app, ["--root", str(root), "review", "--approve-clean"], env=git_env)
+    assert result.exit_code == 1, result.output
+    assert result.stderr == ("error: git config user.name 'Bo\\nChen' contains a line break or a "
+                             "control character, which cannot go into the PO header's "
+                             "Last-Translator (correct it with `git config user.name`, or pass "
+                             "--reviewer)\n")
+    assert po_path(root).read_bytes() == before
+    # --reviewer stands in for it.
+    run(root, "review", "--approve-clean", "--reviewer", REVIEWER, env=git_env)
+    assert header(root)["Last-Translator"] == REVIEWER
+    # The library's default says the same, for the email too.
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    with pytest.raises(ConfigError, match=r"^git config user.name 'Bo\\nChen' contains"):
+        review.default_reviewer(root)
+    config.write_text('[user]\n\tname = Bo Chen\n\temail = "bo@\\texample.org"\n',
+                      encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^git config user.email 'bo@\\texample.org' contains"):
+        review.default_reviewer(root)
+
+
+@pytest.mark.parametrize("reviewer", ["Ann\nLee", "Ann Lee\r", "Ann\u2028Lee", "Ann\u2029Lee",
+                                      "Ann\x00Lee", "Ann\x85Lee"])
+def test_the_library_refuses_a_reviewer_that_would_break_the_header(tmp_path: Path,
+                                                                    reviewer: str) -> None:
+    root = make_workspace(tmp_path)
+    before = po_path(root).read_bytes()
+    project = Project.load(root)
+    title = pending_drafts(project)[0]
+    message = (f"^reviewer {re.escape(repr(reviewer))} contains a line break or a control "
+               "character")
+    with pytest.raises(ConfigError, match=message) as caught:
+        review.approve_drafts(project, reviewer=reviewer)
+    assert "\n" not in str(caught.value) and caught.value.exit_code == 1
+    with pytest.raises(ConfigError, match=message):
+        approve(project, title, reviewer=reviewer)
+    with pytest.raises(ConfigError, match=message):
+        review_workspace(project, decide=lambda d: APPROVE, reviewer=reviewer)
+    assert po_path(root).read_bytes() == before
+    # Spaces of other kinds are names like any other.
+    assert approve(project, title, reviewer="Ann\u00a0Lee <ann@example.org>").result == "approved"
 
 # -- the library ------------------------------------------------------------------------------
 

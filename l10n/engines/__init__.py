@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from l10n.errors import EngineError
+from l10n.errors import ConfigError
 
 ENGINE_NAMES = ("google", "deepl", "microsoft", "mymemory", "libre", "yandex", "baidu", "pseudo")
 DEFAULT_TIMEOUT = 30.0
@@ -77,17 +77,18 @@ def create_engine(name: str, *, url: str | None = None,
                   timeout: float = DEFAULT_TIMEOUT) -> Engine:
     """The engine called ``name``; ``url`` points libre (and only libre) at a server.
 
-    Raises EngineError for an unknown name or a missing key."""
+    Raises ConfigError for an unknown name, a ``url`` for another engine or a missing key: a
+    setting to correct, not a provider failing."""
     name = name.strip().lower()
     if name == "pseudo":
         from l10n.engines.pseudo import PseudoEngine
 
         return PseudoEngine()
     if name not in ENGINE_NAMES:
-        raise EngineError(f"unknown engine {name!r}",
+        raise ConfigError(f"unknown engine {name!r}",
                           hint="choose one of " + ", ".join(ENGINE_NAMES))
     if url is not None and name != "libre":
-        raise EngineError(f"--engine-url only applies to libre, not {name}",
+        raise ConfigError(f"--engine-url only applies to libre, not {name}",
                           hint="drop --engine-url or use --engine libre")
     from l10n.engines.providers import ProviderEngine
 

@@ -437,10 +437,14 @@ def status_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOpt
 def one_line_name(value: str | None) -> str | None:
     """--reviewer goes into the PO header's Last-Translator field: a line break (or any control
     character) there would end the field and start another."""
-    import unicodedata
+    if value is not None:
+        from l10n.review import one_line_reviewer  # the review command loads it anyway
 
-    if value is not None and any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
-        raise typer.BadParameter("a name cannot contain a line break or a control character")
+        try:
+            one_line_reviewer(value)
+        except L10nError:
+            raise typer.BadParameter("a name cannot contain a line break or a control "
+                                     "character") from None
     return value
 
 

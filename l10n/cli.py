@@ -490,8 +490,8 @@ def review_command(
             for draft in [] if as_json else drafts:
                 say(str(draft))
             return
+        who = reviewer or default_reviewer(project.root)   # refused before the lock is taken
         hold(ctx, project)
-        who = reviewer or default_reviewer(project.root)
         if approve_all or approve_clean:
             report = approve_drafts(project, reviewer=who, clean_only=approve_clean, force=force,
                                     languages=languages, articles=articles)

@@ -197,6 +197,8 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
     date = date or now_stamp()
     catalog = polib.POFile(wrapwidth=79, encoding="utf-8")
     catalog.header = previous.header if previous is not None else ""
+    if previous is not None:   # msgmerge keeps a fuzzy header fuzzy
+        catalog.metadata_is_fuzzy = previous.metadata_is_fuzzy
     catalog.metadata = catalog_header(template, language, previous, date)
     old: dict[tuple[str | None, str], polib.POEntry] = {}
     if previous is not None:
@@ -258,7 +260,10 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
             gone = polib.POEntry(msgid=entry.msgid, msgctxt=entry.msgctxt, msgstr=entry.msgstr,
                                  msgid_plural=entry.msgid_plural,
                                  msgstr_plural=dict(entry.msgstr_plural), tcomment=entry.tcomment,
-                                 flags=list(entry.flags), obsolete=True)
+                                 flags=list(entry.flags), obsolete=True,
+                                 previous_msgid=entry.previous_msgid,
+                                 previous_msgid_plural=entry.previous_msgid_plural,
+                                 previous_msgctxt=entry.previous_msgctxt)
             gone.comment = "\n".join(_provenance(entry))
             catalog.append(gone)
     return catalog

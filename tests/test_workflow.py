@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from l10n import catalog as catalog_module
 from l10n.cli import app
+from l10n.pofile import parse_catalog
 
 runner = CliRunner()
 
@@ -377,6 +379,7 @@ msgid_plural "%d files"
 msgstr[0] "%d 个文件"
 
 #, fuzzy
+#| msgid "a draft somebody extracted"
 msgid "a draft nobody extracted"
 msgstr "没人提取的草稿"
 
@@ -398,23 +401,27 @@ def test_update_keeps_hand_added_entries_as_msgmerge_does(tmp_path: Path) -> Non
     assert singular in text
     text = text.replace(singular, 'msgid "It ran on Lua."\nmsgid_plural "They ran on Lua."\n'
                                   'msgstr[0] "它们运行在 Lua 上。"\n')
+    text = text.replace('msgid ""\nmsgstr ""\n', '#, fuzzy\nmsgid ""\nmsgstr ""\n', 1)
     po_path.write_text(text + HAND_ADDED, encoding="utf-8")
     before = po_path.read_bytes()
     run(root, "update")
-    ours = polib.pofile(str(po_path))
+    ours = parse_catalog(po_path.read_text(encoding="utf-8"), "ours.po")   # polib drops #~|
     expected_path = tmp_path / "msgmerge.po"
     expected_path.write_bytes(before)
     template = root / "locales" / "templates" / "news" / "torch.pot"
     subprocess.run([gettext_tool("msgmerge"), "-q", "-U", "--backup=off", "--no-fuzzy-matching",
                     str(expected_path), str(template)], check=True)
-    expected = polib.pofile(str(expected_path))
+    expected = parse_catalog(expected_path.read_text(encoding="utf-8"), "msgmerge.po")
 
-    def gone(catalog: polib.POFile) -> list[tuple[str, str, dict[int, str], str, bool]]:
-        return sorted((e.msgid, e.msgid_plural, e.msgstr_plural, e.msgstr, "fuzzy" in e.flags)
-                      for e in catalog if e.obsolete)
+    def gone(catalog: polib.POFile) -> list[tuple[Any, ...]]:
+        return sorted((e.msgid, e.msgid_plural, e.msgstr_plural, e.msgstr, "fuzzy" in e.flags,
+                       e.previous_msgid) for e in catalog if e.obsolete)
 
     assert gone(ours) == gone(expected)
-    assert ("one file", "%d files", {0: "%d 个文件"}, "", False) in gone(ours)
+    assert ("one file", "%d files", {0: "%d 个文件"}, "", False, None) in gone(ours)
+    assert ("a draft nobody extracted", "", {}, "没人提取的草稿", True,
+            "a draft somebody extracted") in gone(ours)
+    assert ours.metadata_is_fuzzy and expected.metadata_is_fuzzy   # the header's flag stays
     # A plural whose msgid the template has as a singular: its first form, as a draft.
     kept = ours.find("It ran on Lua.")
     merged = expected.find("It ran on Lua.")
@@ -423,4 +430,4 @@ def test_update_keeps_hand_added_entries_as_msgmerge_does(tmp_path: Path) -> Non
     msgfmt_check(po_path)
     assert msgcat(po_path) == po_path.read_bytes()
     run(root, "update")
-    assert gone(polib.pofile(str(po_path))) == gone(expected)
+    assert gone(parse_catalog(po_path.read_text(encoding="utf-8"), "ours.po")) == gone(expected)

@@ -111,3 +111,71 @@ def parse(text: str, format_name: str) -> Inline:
     if _MARKDOWN_SPECIAL.search(text) is None:
         return Inline(text, text)   # plain words: no markup to find, skip the parser
     return parse_markdown(text)
+
+
+# -- reference links, footnotes and task list boxes, which the inline parse cannot see ----------
+
+@dataclass(frozen=True)
+class Brackets:
+    """The bracketed pieces of a Markdown string whose definitions live outside it. Each label is
+    kept as written: use ``label_key`` to compare two."""
+
+    references: tuple[str, ...] = ()   # labels of [text][label], [label][], ![alt][label], ![alt]
+    shortcuts: tuple[str, ...] = ()    # a bare [label]: a shortcut reference, or bracketed prose
+    footnotes: tuple[str, ...] = ()    # [^label], as a reference or as a definition "[^label]:"
+    task_box: str | None = None        # "[ ]", "[x]" or "[X]" when the string opens a task item
+
+
+# Left to right: what hides brackets (an escape, a code span, an autolink or tag), then a bracket
+# with no bracket inside and what follows it ("[]", a label, a destination), then a label after a
+# link text that holds code or brackets. The groups: 1 code run, 2 "!", 3 text, 4 "]" of "[]",
+# 5 label, 6 "(", 7 the label after a text. The lookahead changes no match: it lets the engine
+# skip plain text.
+_TEXT = r"[^\[\]\\`]*+(?:\\[\s\S][^\[\]\\`]*+)*+"       # no bracket, no code, escapes whole
+_LABEL = r"[^\[\]\\]++(?:\\[\s\S][^\[\]\\]*+)*+|(?:\\[\s\S][^\[\]\\]*+)++"  # at least one
+_BRACKET = re.compile(
+    r"(?=[\\`<!\[\]])(?:\\[\s\S]|(`+)[\s\S]*?(?<!`)\1(?!`)|<[A-Za-z/!?][^<>\n]*>"
+    rf"|(!?)\[({_TEXT})\]"
+    rf"(?:\[(?:(\])|({_LABEL})\])|(\()[^()\\\n]*+(?:\\[\s\S][^()\\\n]*+)*+\)?)?"
+    rf"|\]\[({_LABEL})\])")
+# A GFM task list box: the first thing in the item, and whitespace after it.
+TASK_BOX = re.compile(r"[ \t]*(\[[ xX]\])(?=[ \t])")
+
+
+def label_key(label: str) -> str:
+    """A link label as CommonMark matches it: case-folded, inner whitespace collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+# Every piece ``brackets`` finds has a "]" before something else than "(" (a label, a box, a
+# footnote): a text whose every "]" opens a destination has only inline links.
+_LABEL_END = re.compile(r"\](?!\()")
+_NO_BRACKETS = Brackets()
+
+
+@lru_cache(maxsize=8192)
+def brackets(text: str) -> Brackets:
+    """The reference labels, bare [x], footnotes and task list box of a Markdown string."""
+    if _LABEL_END.search(text) is None:
+        return _NO_BRACKETS
+    references: list[str] = []
+    shortcuts: list[str] = []
+    footnotes: list[str] = []
+    box = TASK_BOX.match(text)
+    start = box.end() if box else 0
+    # findall runs in C; a group that took no part is "", like an empty text.
+    for _, bang, inside, collapsed, label, paren, after in _BRACKET.findall(text, start):
+        if after:
+            references.append(after)
+        elif paren or not inside.strip():
+            continue   # an escape, code, a tag, an inline link, or [] and [ ]: no label
+        elif label:
+            references.append(label)
+        elif collapsed or bang:
+            references.append(inside)   # [label][] and ![alt]: the text is the label
+        elif inside.startswith("^"):
+            footnotes.append(inside)
+        else:
+            shortcuts.append(inside)
+    return Brackets(tuple(references), tuple(shortcuts), tuple(footnotes),
+                    box.group(1) if box else None)

@@ -1,11 +1,14 @@
-"""Markup passes through: links, images, code spans, tags, emphasis (and HTML placeholders)."""
+"""Markup passes through: links, images, code spans, tags, emphasis (and HTML placeholders),
+and in Markdown the labels of reference links and footnotes and a task list item's box."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 
+from l10n.checks.inline import Brackets, brackets, label_key
 from l10n.checks.registry import CheckContext, Pair, check
 
 
@@ -57,6 +60,159 @@ def code_spans(pair: Pair) -> Iterator[str]:
 @check("tags", "critical", applies=_own_markup)
 def tags(pair: Pair) -> Iterator[str]:
     return compare("tag", pair.source.tags, pair.target.tags)
+
+
+# -- what links to a definition elsewhere in the article: labels are names, never words ----------
+# The inline parse of one string cannot see reference links and footnotes, whose definitions
+# ([pt]: https://…, [^1]: …) are other blocks: their labels are compared as written. A bare [x]
+# is a shortcut reference or bracketed prose ([sic], [he]) and one string cannot tell which: it
+# is critical only when the source shows it is a label (the same label in [text][x] or [x][], or
+# digits only, as in [1]); otherwise its loss is functional, so that a person looks at it.
+
+
+def _short(pair: Pair) -> bool:
+    """No bracket on either side (or no change at all): nothing to compare."""
+    return pair.msgid == pair.msgstr or ("[" not in pair.msgid and "[" not in pair.msgstr)
+
+
+def _missing(want: Sequence[str], have: Iterable[str]) -> list[str]:
+    """The labels of ``want`` (as written) that ``have`` lacks, matched as CommonMark matches
+    labels and counting repeats."""
+    if not want:
+        return []
+    left = Counter(label_key(label) for label in have)
+    lost = []
+    for label in want:
+        key = label_key(label)
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            lost.append(label)
+    return lost
+
+
+def _known_labels(source: Brackets) -> list[str]:
+    """The labels a translation must keep: every [text][label], [label][] and ![alt], and each
+    bare [x] that is surely one too."""
+    named = {label_key(label) for label in source.references}
+    return [*source.references,
+            *(s for s in source.shortcuts if label_key(s) in named or s.strip().isdigit())]
+
+
+def _changes(kind: str, lost: list[str], gained: list[str], keep: str, added: str, *,
+             unpaired: str) -> Iterator[str]:
+    """A message per label lost (``changed to`` the label gained in its place, if any) and per
+    label gained that took no lost one's place."""
+    for index, old in enumerate(lost):
+        shown = f"changed to [{gained[index]}]" if index < len(gained) else unpaired
+        yield f"{kind} [{old}] {shown}: {keep.format(old)}"
+    for new in gained[len(lost):]:
+        yield f"{kind} [{new}] added: {added.format(new)}"
+
+
+@check("references", "critical", formats=("markdown",))
+def references(pair: Pair) -> Iterator[str]:
+    """Reference link labels ([text][label], [label][], [label], ![alt][label]) kept as written:
+    their definitions are elsewhere, so a changed label is a broken link."""
+    if _short(pair) or brackets(pair.msgid) == brackets(pair.msgstr):
+        return iter(())   # the same labels, shortcuts and footnotes: none lost, none gained
+    return reference_changes(pair)
+
+
+def reference_changes(pair: Pair) -> Iterator[str]:
+    """The references check the long way."""
+    source, target = brackets(pair.msgid), brackets(pair.msgstr)
+    lost = _missing(_known_labels(source), [*target.references, *target.shortcuts])
+    # A lost label may have become a bare [x], which may be prose: "changed" covers both.
+    gained = _missing(target.references, [*source.references, *source.shortcuts])
+    return _changes("reference label", lost, gained,
+                    "keep [{}] as written (the link text may change)",
+                    "the source has no link labelled [{}]", unpaired="changed")
+
+
+@check("footnotes", "critical", formats=("markdown",))
+def footnotes(pair: Pair) -> Iterator[str]:
+    """Footnote references [^label] kept as written."""
+    if _short(pair) or (brackets(pair.msgid).footnotes == brackets(pair.msgstr).footnotes
+                        and _DEFINITION.match(pair.msgid) is None):
+        return iter(())
+    return footnote_changes(pair)
+
+
+def footnote_changes(pair: Pair) -> Iterator[str]:
+    """The footnotes check the long way."""
+    source, target = brackets(pair.msgid), brackets(pair.msgstr)
+    yield from _changes("footnote", _missing(source.footnotes, target.footnotes),
+                        _missing(target.footnotes, source.footnotes),
+                        "keep [{}] as written", "the source has no footnote [{}]",
+                        unpaired="missing")
+    # A footnote's definition ([^1]: text) is one only while "[^1]:" opens the block.
+    definition = _DEFINITION.match(pair.msgid)
+    if definition is not None:
+        written = _DEFINITION.match(pair.msgstr)
+        if written is None or label_key(written.group(1)) != label_key(definition.group(1)):
+            label = definition.group(1)
+            yield (f"footnote definition [{label}]: no longer opens the translation: start it "
+                   f"with [{label}]: as written (an ASCII colon)")
+
+
+# A footnote definition at the start of a string.
+_DEFINITION = re.compile(r"[ \t]*\[(\^[^\[\]]+)\]:")
+
+
+# A task list box at the start of a translation, whether or not a space follows it.
+_BOX_START = re.compile(r"[ \t]*(\[[ xX]\])")
+
+
+@check("task-list", "critical", formats=("markdown",))
+def task_list(pair: Pair) -> Iterator[str]:
+    """A task list item keeps its box, in the same state, first: "[ ] ", "[x] "."""
+    if pair.msgid == pair.msgstr or not (pair.msgid.lstrip(" \t").startswith("[")
+                                         or pair.msgstr.lstrip(" \t").startswith("[")):
+        return iter(())
+    return task_list_changes(pair)
+
+
+def task_list_changes(pair: Pair) -> Iterator[str]:
+    """The task-list check the long way."""
+    box, spaced = brackets(pair.msgid).task_box, brackets(pair.msgstr).task_box
+    if box is None:
+        if spaced is not None:
+            yield f"task list box {spaced} added: the source is not a task list item"
+        return
+    written = _BOX_START.match(pair.msgstr)   # with or without the space a box needs
+    if written is None:
+        yield f"task list box {box} missing: start the translation with {box} as written"
+    elif written.group(1).lower() != box.lower():   # [x] and [X] are both ticked
+        yield (f"task list box {box} changed to {written.group(1)}: keep {box} as written "
+               "(it is the box's state)")
+    elif spaced is None:
+        yield f"task list box {box} needs a space after it: start with {box} and a space"
+
+
+def bracketed_changes(pair: Pair) -> Iterator[str]:
+    """Each bare [x] of the source that the translation does not keep, unless it is surely a
+    label (the references check's)."""
+    source = brackets(pair.msgid)
+    if not source.shortcuts:
+        return
+    target = brackets(pair.msgstr)
+    known = {label_key(label) for label in _known_labels(source)}
+    # [...] and [!] are no one's label: a translation may write them its own way.
+    maybe = [s for s in source.shortcuts if label_key(s) not in known
+             and any(ch.isalnum() for ch in s)]
+    for label in _missing(maybe, [*target.references, *target.shortcuts]):
+        yield (f"[{label}] changed: if it is a link reference (a line [{label}]: … in the "
+               f"article), keep [{label}] as written")
+
+
+@check("brackets", "functional", formats=("markdown",))
+def bracketed(pair: Pair) -> Iterator[str]:
+    """A bare [x] that may be a shortcut reference link, changed: a person decides."""
+    if pair.msgid == pair.msgstr or "[" not in pair.msgid \
+            or brackets(pair.msgid).shortcuts == brackets(pair.msgstr).shortcuts:
+        return iter(())
+    return bracketed_changes(pair)
 
 
 @check("emphasis", "functional", formats=("markdown",))

@@ -284,8 +284,8 @@ class UpdateJob:
 
 @dataclass(frozen=True)
 class Merged:
-    text: str | None  # None: the catalog already holds exactly this
-    fingerprint: str  # digest of the catalog's text after the merge
+    text: str | None  # None: the catalog already says exactly this
+    fingerprint: str  # digest of the catalog's bytes after the merge
     seen: str  # file_digest of the catalog before it was read: what may be written over
 
     @property
@@ -319,10 +319,13 @@ def _merged(job: UpdateJob, language: str, template: polib.POFile, template_text
     else:
         text = format_catalog(update_catalog(template, previous, language=language,
                                              comments=comments))
-    # Unchanged means the same bytes: a catalog saved with CRLF line ends or a byte-order mark
-    # is written once in msgcat's layout, and then counts as fresh.
-    unchanged = raw is not None and text.encode("utf-8") == raw
-    return Merged(None if unchanged else text, digest(text), seen)
+    # Unchanged means the merge changed nothing the file says: a catalog another tool saved in a
+    # layout of its own (Weblate's width, CRLF, a byte-order mark) is left as it is, not
+    # rewritten in msgcat's layout, which would be diff noise in every round trip.
+    if raw is not None and (text.encode("utf-8") == raw
+                            or (previous is not None and text == format_catalog(previous))):
+        return Merged(None, seen, seen)
+    return Merged(text, digest(text), seen)
 
 
 def _read_text(path: Path, project: Project) -> str:

@@ -403,6 +403,9 @@ class _Reader:
             if self.key_text(key) != "terms":
                 raise self.fail(f"unknown top-level key {self.key_text(key)!r}", key,
                                 hint="the glossary has one key, terms:")
+            if items is not None:   # YAML would keep the last list and drop the first unseen
+                raise self.fail("duplicate top-level key 'terms'", key,
+                                hint="merge the two lists into one terms: list")
             items = value
         if items is None:
             raise self.fail("expected a mapping with a 'terms:' list", root)

@@ -134,6 +134,9 @@ def test_malformed_yaml(tmp_path: Path, text: str, message: str) -> None:
     ("words:\n  - en: FAIR\n",
      "glossary.yml:1: unknown top-level key 'words' (the glossary has one key, terms:)"),
     ("# the glossary\nterms:\n  en: FAIR\n", "glossary.yml:3: terms: expected a list of terms"),
+    # Two glossaries pasted together: YAML keeps the second list and drops the first.
+    ("terms:\n  - en: Tian Yuandong\n    zh: 田渊栋\nterms:\n  - en: PyTorch\n    keep: true\n",
+     "glossary.yml:4: duplicate top-level key 'terms' (merge the two lists into one terms: list)"),
     ("terms:\n  - FAIR\n", "glossary.yml:2: a term must be a mapping such as 'en: FAIR'"),
 ])
 def test_the_file_must_be_a_mapping_with_a_terms_list(tmp_path: Path, text: str,

@@ -444,7 +444,7 @@ def test_windows_line_endings_are_kept() -> None:
                                (6, "paragraph", "Para graph")]
     edition = md.render(text, {"Head": "Tête", "Para graph": "Para\nphrase", "T": "t"}.get,
                         options=OPTIONS)
-    assert edition == "---\r\ntitle: \"t\"\r\n---\r\n# Tête\r\n\r\nPara  \nphrase\r\n"
+    assert edition == "---\r\ntitle: \"t\"\r\n---\r\n# Tête\r\n\r\nPara  \r\nphrase\r\n"
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,12 +11,17 @@ markers, indentation) are consumed. A msgid is one line: wrapped lines are joine
 space between two Chinese or Japanese characters), and a hard line break is kept as ``\n`` (after
 the backslash when the source wrote one). How a translation is written back, so that it cannot
 change the block structure, is in ``markdown_write.py``; front matter is in ``frontmatter.py``.
+
+A heading's trailing attribute block (``## Install {#install .cls}``) is markup for the site
+generator, not prose: it stays out of the msgid and in the edition. A leading byte-order mark is
+no text and is kept; the line breaks a translation adds are the source's (CRLF stays CRLF).
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -82,18 +87,25 @@ def extract(text: str, path: str, *, options: FormatOptions) -> list[Segment]:
 
 
 def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
-    """The article with each block ``lookup`` translates replaced; every other byte kept."""
+    """The article with each block ``lookup`` translates replaced; every other byte kept
+    (a byte-order mark too); the line breaks a translation adds are the source's own."""
+    if text.startswith(_BOM):
+        return _BOM + render(text[1:], lookup, options=options)
     document = _parse(text, None, options)
     edits: list[tuple[int, int, str]] = []
+    newline = _newline(text)
     for block in document.blocks:
         translation = lookup(block.msgid)
         if translation is None or translation == block.msgid:
             continue
         replacement = write(block, translation)
         if replacement is not None:
+            if newline != "\n" and block.shape == "flow":  # others are one line, or YAML's
+                replacement = replacement.replace("\n", newline)
             edits.append((block.start, block.end, replacement))
     if options.language and document.front_matter is not None:
-        edits.extend(frontmatter.language_edit(document.front_matter, options.language))
+        edits.extend(frontmatter.language_edit(document.front_matter, options.language,
+                                                text))
     edits.sort()
     out, position = [], 0
     for start, end, replacement in edits:
@@ -101,6 +113,8 @@ def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
         out.append(replacement)
         position = end
     out.append(text[position:])
+    if document.front_matter is None and edits and text.startswith(("---", "+++")):
+        return frontmatter.without_front_matter("".join(out))
     return "".join(out)
 
 
@@ -122,12 +136,13 @@ def language_line(text: str) -> int | None:
 
 
 def _parse(text: str, path: str | None, options: FormatOptions) -> _Document:
+    text = text.removeprefix(_BOM)
     body = _body(text, path)
     fm = body.front_matter
     blocks = [] if fm is None else [
         Block(value.msgid, value.line, f"front matter: {value.key}", value.start, value.end,
                "yaml", trailer=value.trailer)
-        for value in frontmatter.values(fm, text, options.front_matter_keys)
+        for value in frontmatter.values(fm, text, options.front_matter_keys, path=path)
         if _translatable(value.msgid)]
     blocks.extend(body.blocks)
     return _Document(blocks, fm)
@@ -192,6 +207,8 @@ def _keep(body: _Body) -> _Body:
 
 
 def _body(text: str, path: str | None) -> _Body:
+    """The parse of ``text`` after its byte-order mark, if it has one."""
+    text = text.removeprefix(_BOM)
     found = _RECENT.get(text)
     return found if found is not None else _keep(_Body(text, path))
 
@@ -258,6 +275,16 @@ def _markdown_blocks(tokens: list[Token], lines: list[str], original: list[int],
 def _flow(columns: list[tuple[int, int, int]], lines: list[str], original: list[int],
           kind: str, underline: str, env: dict[str, object]) -> Iterator[Block]:
     """A paragraph or setext heading: lines joined into one msgid, hard breaks kept as \\n."""
+    if underline:  # a heading's attribute block ends its last line: kept out of the msgid
+        line, start, end = columns[-1]
+        content_end = len(lines[line][:end].rstrip(TRIM))
+        stop = _attributes(lines[line], start, content_end)
+        if start < stop < content_end:
+            columns = [*columns[:-1], (line, start, stop)]
+        elif stop < content_end:  # the line holds the attributes alone: the heading ends above
+            columns = columns[:-1]
+            if not columns:
+                return
     pieces: list[str] = []
     last = len(columns) - 1
     first_line, first_start, _ = columns[0]
@@ -326,16 +353,18 @@ def _atx(column: tuple[int, int, int], lines: list[str], original: list[int], ki
     position = start
     while position < end and text[position] == "#":
         position += 1
-    stop = len(text[:end].rstrip(" \t"))
-    hashes = len(text[:stop].rstrip("#"))
-    if hashes < stop and hashes > position and text[hashes - 1] in " \t":
-        stop = hashes
+    stop = _closing_sequence(text, position, len(text[:end].rstrip(" \t")))
+    closed = stop < len(text[:end].rstrip(" \t"))
+    content_end = len(text[:stop].rstrip(" \t"))
+    attributes = _attributes(text, position, content_end)
+    if attributes < content_end:  # kept out of the msgid; closing #s may precede them (Pandoc)
+        stop = _closing_sequence(text, position, attributes)
+        closed = False  # a translation's trailing #s are escaped, whatever reads the heading
     content = text[position:stop]
     msgid = content.strip(TRIM)
     if not _translatable(msgid):
         return
     first = position + content.index(msgid)
-    closed = stop < len(text[:end].rstrip(" \t"))
     yield Block(msgid, line + 1, kind, original[line] + first,
                  original[line] + first + len(msgid), "atx", closed=closed)
 
@@ -380,6 +409,44 @@ def _table(columns: list[tuple[int, int, int]], lines: list[str], original: list
 
 # --------------------------------------------------------------------------------------------
 # Small helpers
+
+
+def _closing_sequence(text: str, position: int, stop: int) -> int:
+    """Where an ATX heading's content ends: before a closing run of #s after a space."""
+    hashes = len(text[:stop].rstrip("#"))
+    return hashes if position < hashes < stop and text[hashes - 1] in " \t" else stop
+
+
+# A heading's attribute block (Pandoc, kramdown, Hugo, MkDocs attr_list): ids, classes and
+# key=value pairs between braces, after an optional ":". Anchors, not prose: kept out of msgids.
+_ATTRIBUTE = r"""(?:[#.][^\s{}#"'=]+|-|[A-Za-z_][\w:.-]*=(?:"[^"]*"|'[^']*'|[^\s{}"']+))"""
+_ATTRIBUTES = re.compile(rf"\{{:?[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE})*[ \t]*\}}[ \t]*\Z")
+
+
+def _attributes(text: str, position: int, stop: int) -> int:
+    """Where a trailing attribute block starts in ``text[position:stop]`` (with the spaces
+    before it), or ``stop`` when there is none. A block must follow a space or tab (so
+    ``Title{#id}`` or ``a #{#id}`` stay as they are), or be the whole content."""
+    if text[stop - 1:stop] != "}":
+        return stop
+    found = _ATTRIBUTES.search(text, position, stop)
+    if found is None or (found.start() > position and text[found.start() - 1] not in " \t"):
+        return stop
+    return max(position, len(text[:found.start()].rstrip(" \t")))
+
+
+_BOM = "\ufeff"
+
+
+def _newline(text: str) -> str:
+    """The text's line break (its first one): what a translation's added lines end with."""
+    if "\r" not in text:
+        return "\n"
+    position = text.find("\r")
+    newline = text.find("\n")
+    if 0 <= newline < position:
+        return "\n"
+    return "\r\n" if text.startswith("\n", position + 1) else "\r"
 
 
 def _translatable(msgid: str) -> bool:

@@ -71,9 +71,8 @@ def _read(path: Path, shown: str) -> bytes:
 
 
 def _decode(data: bytes, shown: str) -> str:
-    return decode_utf8(data, path=shown, error=SourceError)
-
-
+    # The byte-order mark stays: the formats treat it as not text and put it back in editions.
+    return decode_utf8(data, path=shown, error=SourceError, keep_bom=True)
 
 
 @dataclass(frozen=True)

@@ -272,6 +272,10 @@ def translate_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Count what would be sent per language; send nothing.")
     ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Ask the engine again instead of using its cached "
+                                             "answers (after the engine or its server changed).")
+    ] = False,
 ) -> None:
     """Fill untranslated entries with fuzzy drafts: translation memory, then the engine."""
     from l10n.draft import translate_workspace
@@ -282,7 +286,7 @@ def translate_command(
             hold(ctx, project)
         report = translate_workspace(project, languages=languages_of(project, lang),
                                      engine_name=engine, engine_url=engine_url, dry_run=dry_run,
-                                     progress=progress)
+                                     progress=progress, refresh=refresh)
     print_translation(report)
     if report.changed:
         raise typer.Exit(1)

@@ -147,8 +147,12 @@ def translate_workspace(project: Project, *, languages: Sequence[str] | None = N
                         engine_name: str | None = None, engine_url: str | None = None,
                         dry_run: bool = False, progress: ProgressCallback | None = None,
                         engine: Engine | None = None, timeout: float = DEFAULT_TIMEOUT,
-                        retries: int = 5, backoff: float = 0.5) -> TranslateReport:
+                        retries: int = 5, backoff: float = 0.5,
+                        refresh: bool = False) -> TranslateReport:
     """Draft every untranslated entry of every catalog of ``languages`` (default: all).
+
+    ``refresh``: ask the engine again for every text, not the cache (which keeps every answer
+    paid for, rejected ones too, so a rerun costs nothing).
 
     Catalogs are opened a window at a time (WINDOW_CATALOGS, WINDOW_ENTRIES) and let go once
     their entries are settled and saved, so memory does not grow with the workspace.
@@ -160,7 +164,8 @@ def translate_workspace(project: Project, *, languages: Sequence[str] | None = N
         url = engine_url or (project.settings.engine_url if name == "libre" else None)
         engine = create_engine(name, url=url, timeout=timeout)
     run = _Run(project, engine, dry_run=dry_run, progress=progress,
-               concurrency=project.settings.concurrency, retries=retries, backoff=backoff)
+               concurrency=project.settings.concurrency, retries=retries, backoff=backoff,
+               refresh=refresh)
     try:
         for language in ([project.language(code) for code in languages] if languages
                          else list(project.settings.languages)):
@@ -170,10 +175,13 @@ def translate_workspace(project: Project, *, languages: Sequence[str] | None = N
     return run.report
 
 
+REFRESH_HINT = " (the engine's answer, from the cache: `l10n translate --refresh` asks again)"
+
+
 class _Run:
     def __init__(self, project: Project, engine: Engine, *, dry_run: bool,
                  progress: ProgressCallback | None, concurrency: int, retries: int,
-                 backoff: float) -> None:
+                 backoff: float, refresh: bool) -> None:
         self.project = project
         self.engine = engine
         self.dry_run = dry_run
@@ -181,7 +189,7 @@ class _Run:
         self.report = TranslateReport(engine=engine.name, dry_run=dry_run)
         self.cache = TranslationCache.for_state_dir(project.state_dir) if engine.remote else None
         self.dispatcher = Dispatcher(engine, self.cache, concurrency=concurrency,
-                                     retries=retries, backoff=backoff)
+                                     retries=retries, backoff=backoff, refresh=refresh)
         self.articles = project.articles()
         self.glossary = load_glossary(project, self.articles)
         self.opened = 0
@@ -386,7 +394,8 @@ class _Run:
                     raise DraftRejected(answer.error or "no translation")
                 draft = self._verified(protected, lead + answer.translation + trail)
             except DraftRejected as rejected:
-                failed.append((file, entry, protected, lead, trail, rejected.reason))
+                reason = rejected.reason + (REFRESH_HINT if answer.cached else "")
+                failed.append((file, entry, protected, lead, trail, reason))
                 continue
             if answer.cached:
                 report.from_cache += 1

@@ -310,6 +310,28 @@ def test_an_empty_machine_translation_is_a_failure_not_a_draft(tmp_path: Path) -
     assert next(e for e in entries(project, "a") if e.msgid == blank).msgstr
 
 
+def test_a_rejected_answer_comes_back_from_the_cache_until_refresh(tmp_path: Path) -> None:
+    # The cache keeps what was paid for, rejected answers too: a rerun sends nothing and says
+    # how to ask again; --refresh asks the engine again (here: a server that was fixed).
+    project = make_workspace(tmp_path / "ws", {"a": MSGIDS})
+    with running(mode="hostile") as server:
+        first = translate_workspace(project, engine_name="libre", engine_url=server.url)
+        failed = {f.msgid for f in first.failures}
+        assert failed
+        server.mode = "honest"
+        again = translate_workspace(project, engine_name="libre", engine_url=server.url)
+        assert again.requests == 0 and {f.msgid for f in again.failures} == failed
+        assert all("translate --refresh" in f.reason for f in again.failures)
+        assert not any("--refresh" in f.reason for f in first.failures)
+        fresh = translate_workspace(project, engine_name="libre", engine_url=server.url,
+                                    refresh=True)
+        assert fresh.requests > 0 and not fresh.failures
+        assert fresh.languages["zh"].from_engine == len(failed)
+    assert assert_sound(project, "a") == len(MSGIDS)
+    result = CliRunner().invoke(app, ["--root", str(project.root), "translate", "--help"])
+    assert "--refresh" in result.output
+
+
 def test_dry_run_counts_and_sends_nothing(tmp_path: Path) -> None:
     project = make_workspace(tmp_path / "ws", {"a": MSGIDS[:4], "b": MSGIDS[:2]},
                              {"b": {MSGIDS[0]: "田渊栋 加入 FAIR"}})

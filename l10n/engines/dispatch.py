@@ -45,9 +45,10 @@ class Dispatcher:
     """Runs an engine over texts with a thread pool of ``concurrency`` workers."""
 
     def __init__(self, engine: Engine, cache: TranslationCache | None, *, concurrency: int = 8,
-                 retries: int = 5, backoff: float = 0.5) -> None:
+                 retries: int = 5, backoff: float = 0.5, refresh: bool = False) -> None:
         self.engine = engine
         self.cache = cache if engine.remote else None
+        self.refresh = refresh                 # ask the engine again; its answers replace the cache's
         self.retries = max(1, retries)
         self.backoff = backoff
         self.requests: dict[str, int] = {}     # target language -> HTTP requests sent
@@ -63,7 +64,7 @@ class Dispatcher:
 
     # -- asking -------------------------------------------------------------------------------
     def cached(self, source: str, target: str, text: str) -> str | None:
-        if self.cache is None:
+        if self.cache is None or self.refresh:
             return None
         return self.cache.get(self.engine.name, source, target, text) or None   # "" never
 

@@ -115,9 +115,13 @@ _LINK = re.compile(
     r"(!?\[)((?:[^\[\]\\`]|\\.|`[^`]*`|\[[^\[\]]*\])*)(\]\((?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\))?"
     r"[^()\s]*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)|\]\[[^\]\n]*\])"
 )
-# Code spans, autolinks and raw HTML come first: nothing inside them is markup.
+# Code spans, autolinks and raw HTML come first: nothing inside them is markup. A code-like HTML
+# element (``<code>``, ``<kbd>``, ``<samp>``, ``<var>``, or their numbered placeholders ``<code1>``
+# in HTML msgids) is hidden whole, content included, like a code span.
 _FIRST = re.compile(
     r"(?P<code>(?P<ticks>`+)(?:(?!(?P=ticks)).)+?(?P=ticks)(?!`))"
+    r"|(?P<element><(?P<name>(?i:code|kbd|samp|var))(?P<number>[0-9]*)(?:[\t\n\f\r ][^<>]*)?>"
+    r".*?</(?i:(?P=name))(?P=number)[\t\n\f\r ]*>)"
     r"|(?P<autolink><(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>)"
     r"|(?P<comment><!--.*?-->)"
     r"|(?P<tag></?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>]*?)?\s*/?>)",
@@ -131,7 +135,7 @@ _LATER = re.compile(
     r"|(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)"
     r"|(?P<literal>[{｛]\s*[0-9０-９]{1,4}\s*[}｝])",
 )
-_KINDS = {"ticks": "code", "autolink": "url", "comment": "tag", "footnote": "link"}
+_KINDS = {"ticks": "code", "element": "code", "autolink": "url", "comment": "tag", "footnote": "link"}
 _DELIMS = re.compile(r"\*+|_+|~~")
 _VOID_TAGS = {"br", "img", "hr", "wbr", "input", "meta", "link", "source", "col", "area", "embed"}
 

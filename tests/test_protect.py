@@ -147,3 +147,33 @@ def test_every_placeholder_is_numbered_once_in_order(text: str) -> None:
         assert protected.text.count(token(p.id)) == 1
         if p.partner is not None:
             assert protected.text.index(token(p.id)) < protected.text.index(token(p.partner))
+
+
+# ---------------------------------------------------------------- code-like HTML elements
+
+@pytest.mark.parametrize(("text", "sent", "hidden"), [
+    # HTML msgids: the element and everything inside it is one opaque placeholder.
+    ("Code <code1>x &lt; y</code1> inline and <kbd2>Ctrl</kbd2>.", "Code {1} inline and {2}.",
+     ["<code1>x &lt; y</code1>", "<kbd2>Ctrl</kbd2>"]),
+    ("Type <samp1>Error: no <em2>file</em2></samp1> then <var3>n</var3>", "Type {1} then {2}",
+     ["<samp1>Error: no <em2>file</em2></samp1>", "<var3>n</var3>"]),
+    ("<a1>see <code2>f()</code2></a1> now", "{1}see {2}{3} now",
+     ["<a1>", "<code2>f()</code2>", "</a1>"]),
+    # Raw HTML in a Markdown paragraph, any case, with attributes.
+    ("raw <code>a b</code> and <KBD class=\"k\">Alt</KBD>.", "raw {1} and {2}.",
+     ["<code>a b</code>", "<KBD class=\"k\">Alt</KBD>"]),
+    # Not code: <codex> is another element; an unclosed <code> stays a plain tag.
+    ("a <codex>word</codex> b", "a {1}word{2} b", ["<codex>", "</codex>"]),
+    ("a <code>never closed", "a {1}never closed", ["<code>"]),
+])
+def test_code_like_html_elements_are_hidden_whole(text: str, sent: str,
+                                                  hidden: list[str]) -> None:
+    protected = shield(text)
+    assert protected.text == sent
+    assert [p.original for p in protected.placeholders] == hidden
+    assert restore(protected, protected.text) == text
+
+
+def test_only_code_is_left_for_no_engine() -> None:
+    assert not shield("<code1>x &lt; y</code1>").needs_engine
+    assert shield("Press <kbd1>Ctrl</kbd1>").needs_engine

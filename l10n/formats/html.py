@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
@@ -22,8 +23,26 @@ from lxml import etree
 from l10n.errors import SourceError
 from l10n.formats import FormatOptions
 from l10n.formats.html_markup import markup_problems
-from l10n.formats.html_nodes import VOID, WS, Attr, Item, Run, escape, inline, is_element, opaque
-from l10n.formats.html_splice import Unpositioned, apply, serialize, shape, splice
+from l10n.formats.html_nodes import (
+    VOID,
+    WS,
+    Attr,
+    Item,
+    Run,
+    escape,
+    has_letter,
+    inline,
+    is_element,
+    opaque,
+)
+from l10n.formats.html_splice import (
+    Unpositioned,
+    apply,
+    self_close_voids,
+    serialize,
+    shape,
+    splice,
+)
 from l10n.segment import Lookup, Segment
 
 NAME = "html"
@@ -32,11 +51,14 @@ SUFFIXES = (".html", ".htm")
 log = logging.getLogger(__name__)
 
 ATTRIBUTES = ("title", "alt", "placeholder", "aria-label")
+# ``<input type=submit value="Send">``: the value is the button's visible label.
+BUTTON_INPUTS = frozenset(["submit", "button", "reset"])
 META_NAMES = frozenset(
     ["description", "og:title", "og:description", "twitter:title", "twitter:description"]
 )
 _WS_RUN = re.compile(r"[ \t\n\r\f]+")
 _ENTITY_DECL = re.compile(r"<!ENTITY|<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
+_BOM = "\ufeff"
 
 
 # --------------------------------------------------------------------------------------------
@@ -61,7 +83,7 @@ def _parse(text: str, path: str) -> Any:
     parser = etree.HTMLParser(no_network=True, default_doctype=False, huge_tree=False,
                               collect_ids=False, remove_comments=False, remove_pis=False)
     try:
-        root = etree.fromstring(text, parser)
+        root = etree.fromstring(self_close_voids(text), parser)
     except (etree.XMLSyntaxError, etree.ParserError, ValueError) as error:
         raise SourceError(f"cannot parse HTML: {error}", path=path) from None
     for entry in parser.error_log:
@@ -74,10 +96,6 @@ def _parse(text: str, path: str) -> Any:
 
 # --------------------------------------------------------------------------------------------
 # The traversal shared by extract and render
-
-
-def _has_letter(text: str) -> bool:
-    return any(ch.isalpha() for ch in text)
 
 
 def _walk(tree: Any) -> list[Item]:
@@ -104,15 +122,20 @@ def _visit(element: Any, path: str, items: list[Item]) -> None:
 def _attributes(element: Any, where: str, items: list[Item]) -> None:
     for name in ATTRIBUTES:
         value = element.get(name)
-        if value and _has_letter(value):
+        if value and has_letter(value):
             items.append(Attr(element, name, escape(value.strip(WS)), element.sourceline or 1,
                               f"{where}@{name}"))
     if element.tag == "meta":
         key = (element.get("name") or element.get("property") or "").strip().lower()
         value = element.get("content")
-        if key in META_NAMES and value and _has_letter(value):
+        if key in META_NAMES and value and has_letter(value):
             items.append(Attr(element, "content", escape(value.strip(WS)),
                               element.sourceline or 1, f"{where}[{key}]@content"))
+    elif element.tag == "input" and (element.get("type") or "").strip().lower() in BUTTON_INPUTS:
+        value = element.get("value")
+        if value and has_letter(value):
+            items.append(Attr(element, "value", escape(value.strip(WS)), element.sourceline or 1,
+                              f"{where}@value"))
 
 
 def _flush(container: Any, holder: Any, nodes: list[Any], path: str,
@@ -128,17 +151,30 @@ def _flush(container: Any, holder: Any, nodes: list[Any], path: str,
         return
     parts: list[str] = [escape(lead)]
     names: dict[str, Any] = {}
-    letters = [_has_letter(lead)]
+    letters = [has_letter(lead)]
     for node in nodes:
         _placeholder(node, parts, names, letters)
         parts.append(escape(node.tail or ""))
-        letters.append(_has_letter(node.tail or ""))
+        letters.append(has_letter(node.tail or ""))
     if any(letters):
         msgid = _WS_RUN.sub(" ", "".join(parts)).strip(" ")
-        line = (container.sourceline if holder is container else holder.sourceline) or 1
+        line = container.sourceline if holder is container else _tail_line(holder, lead, nodes)
         items.append(Run(container, holder, nodes, msgid, names, line, path or container.tag))
     for node in nodes:
         _inline_attributes(node, path or container.tag, items)
+
+
+def _tail_line(holder: Any, lead: str, nodes: list[Any]) -> int:
+    """The line a run that starts in ``holder.tail`` (after a block) starts on: counted back from
+    the next node with a line of its own, else the holder's."""
+    after = nodes[0] if nodes else holder.getnext()
+    line = after.sourceline if after is not None else None
+    start = len(lead) - len(lead.lstrip(WS))
+    if line is None:
+        # The last run of its container: counted on from the holder's last line we know.
+        known = [node.sourceline for node in holder.iter() if node.sourceline]
+        return (max(known) if known else 1) + lead.count("\n", 0, start)
+    return max(line - lead.count("\n", start), 1) if lead.strip(WS) else line
 
 
 def _inline_attributes(node: Any, path: str, items: list[Item]) -> None:
@@ -159,11 +195,11 @@ def _placeholder(node: Any, parts: list[str], names: dict[str, Any], letters: li
         return
     parts.append(f"<{name}>")
     parts.append(escape(node.text or ""))
-    letters.append(_has_letter(node.text or ""))
+    letters.append(has_letter(node.text or ""))
     for child in node:
         _placeholder(child, parts, names, letters)
         parts.append(escape(child.tail or ""))
-        letters.append(_has_letter(child.tail or ""))
+        letters.append(has_letter(child.tail or ""))
     parts.append(f"</{name}>")
 
 
@@ -198,40 +234,82 @@ def _language(tree: Any) -> str | None:
     return value or None
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """An edition, and what the user should know about how it was made (``path:line: …``)."""
+
+    text: str
+    notes: tuple[str, ...] = ()
+
+
 def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
     """The document with every block whose msgid ``lookup`` translates replaced.
 
     A translation whose markup fails ``markup_problems`` is not used (the source text stays).
-    ``<html lang>`` (and ``xml:lang`` where present) becomes ``options.language``.
+    ``<html lang>`` (and ``xml:lang`` where present) becomes ``options.language``. When the
+    edition has to be re-serialized, a warning goes to this module's logger; ``render_checked``
+    returns it as a note instead.
     """
-    tree = _parse(text, "")
+    rendered = render_checked(text, lookup, options=options, path="")
+    for note in rendered.notes:
+        log.warning("%s", note)
+    return rendered.text
+
+
+def render_checked(text: str, lookup: Lookup, *, options: FormatOptions, path: str) -> Rendered:
+    """``render``, with a note naming ``path`` and the line when the translations could not be
+    spliced into the source text and the edition is lxml's serialization instead (every byte
+    outside the translated text is then no longer guaranteed)."""
+    if text.startswith(_BOM):
+        inner = render_checked(text[1:], lookup, options=options, path=path)
+        return Rendered(_BOM + inner.text, inner.notes)
+    tree = _parse(text, path)
     if tree is None:
-        return text
+        return Rendered(text)
     changes = [(item, t) for item in _walk(tree) if (t := _usable(item.msgid, lookup)) is not None]
     lang = _lang_change(tree, text, options.language)
     if not changes and lang is None:
-        return text
+        return Rendered(text)
+    line: int | None = None
     try:
         spliced: str | None = splice(text, tree, changes, lang)
-    except Unpositioned:
-        spliced = None
+    except Unpositioned as error:
+        spliced, line = None, error.line
     apply(tree, changes, lang)
     if spliced is not None:
-        check = _parse(spliced, "")
-        if check is not None and shape(check) == shape(tree):
-            return spliced
-    log.warning("HTML source positions could not be matched; the edition is re-serialized")
-    return serialize(tree, fragment=not _has_html_tag(text))
+        check = _parse(spliced, path)
+        if check is not None:
+            line = _first_difference(shape(check), shape(tree), tree)
+            if line is None:
+                return Rendered(spliced)
+    where = f"{path}:{line or 1}" if path else f"line {line or 1}"
+    note = (f"{where}: HTML source positions could not be matched; the edition is "
+            "re-serialized (byte fidelity lost outside the translated text)")
+    return Rendered(serialize(tree, fragment=not _has_html_tag(text), source=text), (note,))
+
+
+def _first_difference(got: list[tuple[Any, ...]], want: list[tuple[Any, ...]],
+                      tree: Any) -> int | None:
+    """The source line of the first node where two shapes differ; None when they are equal."""
+    if got == want:
+        return None
+    nodes = list(tree.getroot().iter())
+    for index, node in enumerate(nodes):
+        if index >= len(got) or got[index] != want[index]:
+            return node.sourceline or 1
+    return nodes[-1].sourceline or 1 if nodes else 1
 
 
 def render_tree(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
     """What ``render`` falls back to: translations applied to lxml's tree, then serialized."""
+    if text.startswith(_BOM):
+        return _BOM + render_tree(text[1:], lookup, options=options)
     tree = _parse(text, "")
     if tree is None:
         return text
     changes = [(item, t) for item in _walk(tree) if (t := _usable(item.msgid, lookup)) is not None]
     apply(tree, changes, _lang_change(tree, text, options.language))
-    return serialize(tree, fragment=not _has_html_tag(text))
+    return serialize(tree, fragment=not _has_html_tag(text), source=text)
 
 
 def _usable(msgid: str, lookup: Lookup) -> str | None:

@@ -5,14 +5,20 @@ back. Kept apart from ``html.py`` so the splice module can use them without impo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 # Phrasing content that stays inside a segment as a placeholder tag.
 INLINE = frozenset(
-    ["a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i", "img", "input", "ins", "kbd", "mark", "q", "ruby", "rp", "rt", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr"]
+    ["a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em", "embed", "font", "i", "img", "input", "ins", "kbd", "mark", "q", "ruby", "rp", "rt", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr"]
 )
-VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
+# Controls with a label of their own: inline inside running text (``Press <button>OK</button> to
+# go``), their own block when they stand alone (a toolbar, a form's submit button).
+CONTROLS = frozenset(["button"])
+# HTML5's void elements (never any content). libxml2 does not know some of them (see
+# ``html_splice.self_close_voids``).
+VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr"])
 # Never translated; inside a run they are opaque placeholders (``<svg1/>``), reproduced verbatim.
 SKIP = frozenset(
     ["script", "style", "pre", "svg", "math", "template", "textarea", "iframe", "object", "canvas", "audio", "video", "noembed", "noframes", "xmp", "plaintext"]
@@ -39,9 +45,23 @@ def inline(node: Any) -> bool:
         return True
     if node.tag in SKIP:
         return True
-    if node.tag not in INLINE:
+    if node.tag not in INLINE and (node.tag not in CONTROLS or not _in_running_text(node)):
         return False
     return opaque(node) or all(inline(child) for child in node)
+
+
+def has_letter(text: str | None) -> bool:
+    return text is not None and any(ch.isalpha() for ch in text)
+
+
+def _in_running_text(node: Any) -> bool:
+    """True when words sit right before or after ``node`` in its parent's text flow."""
+    before, after = node.getprevious(), node.getnext()
+    if has_letter(node.tail) or has_letter(node.getparent().text if before is None
+                                           else before.tail):
+        return True
+    return any(other is not None and is_element(other) and other.tag in INLINE
+               and has_letter(other.xpath("string()")) for other in (before, after))
 
 
 # --------------------------------------------------------------------------------------------
@@ -80,5 +100,17 @@ Item = Run | Attr
 
 
 def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text as msgids and editions write it: ``&``, ``<``, ``>`` escaped, and the characters a
+    translator could not see (no-break and narrow spaces, soft hyphens) as entities."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if _INVISIBLE.search(text) is None:
+        return text
+    return _INVISIBLE.sub(lambda m: _ENTITY.get(m.group(), f"&#{ord(m.group())};"), text)
+
+
+# Spaces that do not look like spaces, zero-width spaces, soft hyphens. Not the zero-width
+# (non-)joiners: they belong to the spelling of Persian, Indic scripts and emoji.
+_INVISIBLE = re.compile("[\u00a0\u00ad\u2000-\u200b\u202f\u205f\u2060\ufeff]")
+_ENTITY = {"\u00a0": "&nbsp;", "\u00ad": "&shy;", "\u2002": "&ensp;", "\u2003": "&emsp;",
+           "\u2009": "&thinsp;"}
 

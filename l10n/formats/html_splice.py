@@ -25,7 +25,11 @@ _RAW = frozenset(["script", "style", "xmp", "iframe", "noembed", "noframes", "te
 
 
 class Unpositioned(Exception):
-    """A block's position in the source text could not be established."""
+    """A block's position in the source text could not be established (near ``line``)."""
+
+    def __init__(self, what: str, line: int | None = None) -> None:
+        super().__init__(what)
+        self.line = line
 
 
 # --------------------------------------------------------------------------------------------
@@ -112,17 +116,28 @@ def shape(tree: Any) -> list[tuple[Any, ...]]:
              node.text or "", node.tail or "") for node in tree.getroot().iter()]
 
 
-def serialize(tree: Any, *, fragment: bool) -> str:
-    """lxml's HTML serialization: the whole document, or the body's content for a fragment."""
+def serialize(tree: Any, *, fragment: bool, source: str) -> str:
+    """lxml's HTML serialization: the whole document, or the body's content for a fragment.
+
+    What lxml loses is put back from ``source``: the whitespace after the last tag (the final
+    newline) and void elements it does not know (``<wbr>``, not ``<wbr></wbr>``)."""
     if not fragment:
-        return lxml.html.tostring(tree, encoding="unicode", method="html",
+        text = lxml.html.tostring(tree, encoding="unicode", method="html",
                                   doctype=tree.docinfo.doctype or None)
-    out: list[str] = []
-    for part in tree.getroot():
-        out.append(escape(part.text or "") if part.tag == "body" else "")
-        out.extend(lxml.html.tostring(child, encoding="unicode", method="html")
-                   for child in part)
-    return "".join(out)
+    else:
+        out: list[str] = []
+        for part in tree.getroot():
+            out.append(escape(part.text or "") if part.tag == "body" else "")
+            out.extend(lxml.html.tostring(child, encoding="unicode", method="html")
+                       for child in part)
+        text = "".join(out)
+    text = _VOID_END.sub(r"\1", text)
+    trailing = source[len(source.rstrip(WS)):]
+    return text.rstrip(WS) + trailing if text.strip(WS) else text
+
+
+# What lxml writes for an (empty) void element it does not know.
+_VOID_END = re.compile(r"(<(embed|keygen|source|track|wbr)\b[^<>]*>)</\2>")
 
 
 # --------------------------------------------------------------------------------------------
@@ -185,14 +200,44 @@ class _Positions:
     def tag_of(self, node: Any) -> _Tag:
         tag = self.tags.get(node)
         if tag is None:
-            raise Unpositioned(node.tag)
+            raise Unpositioned(node.tag, node.sourceline)
         return tag
 
     def _comment(self, node: Any) -> tuple[int, int]:
         span = self.comments.get(node)
         if span is None:
-            raise Unpositioned("comment")
+            raise Unpositioned("comment", node.sourceline)
         return span
+
+
+# Void elements libxml2's HTML parser does not know: without a ``/>`` it reads what follows
+# ``<wbr>`` as its content (and may even nest the next paragraph inside it).
+_UNKNOWN_VOID = re.compile(r"<(?:embed|keygen|source|track|wbr)[\t\n\f\r />]", re.IGNORECASE)
+
+
+def self_close_voids(text: str) -> str:
+    """``text`` with the start tags of the void elements libxml2 does not know written ``<wbr/>``
+    (outside comments and raw text), which its parser reads as empty. Lines stay where they were;
+    the tokens of ``_positions`` are still found in the original text."""
+    if _UNKNOWN_VOID.search(text) is None:
+        return text
+    out: list[str] = []
+    pos = scan = 0
+    while (match := _TOKEN.search(text, scan)) is not None:
+        scan = match.end()
+        name = (match.group("start") or "").lower()
+        if name in _RAW:
+            close = re.compile(rf"</{name}[\t\n\f\r />]", re.IGNORECASE).search(text, scan)
+            scan = close.start() if close else len(text)
+        elif name in _LXML_UNKNOWN_VOID and not match.group().endswith("/>"):
+            out.append(text[pos:match.end() - 1])
+            out.append(" />")  # the space: an unquoted value would take the slash
+            pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_LXML_UNKNOWN_VOID = frozenset(["embed", "keygen", "source", "track", "wbr"])
 
 
 def _positions(text: str, tree: Any) -> _Positions:

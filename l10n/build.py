@@ -8,6 +8,7 @@ change the document's structure is held back and named.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -22,14 +23,17 @@ from l10n.glossary import Glossary
 from l10n.parallel import ordered_map
 from l10n.pofile import read_catalog
 from l10n.project import Article, Project, same_language
-from l10n.report import StepReport, remove_orphans
+from l10n.report import NotBuilt, StepReport, remove_orphans
 from l10n.state import State, digest, file_digest
 
 if TYPE_CHECKING:
     from l10n.validate import Outline
 
 # Bump when rendering changes, so cached fingerprints stop matching.
-BUILDER_VERSION = "2"
+BUILDER_VERSION = "3"
+
+# Leads the notes kept in the state for an edition not built (then the NotBuilt, when it is one).
+NOT_BUILT_TAG = "not built:"
 
 # Decides whether an approved entry may be published; returns the reason when it may not.
 Gate = Callable[[polib.POEntry], "str | None"]
@@ -55,9 +59,17 @@ class Job:
 
 @dataclass
 class Outcome:
-    text: str | None                      # None: not built (see notes)
+    text: str | None                      # None: not built (see notes, not_built)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    not_built: NotBuilt | None = None     # not built for too few approved entries
+
+    def state_notes(self) -> list[str]:
+        """What the state keeps, so an unchanged edition is reported as this one was."""
+        if self.text is not None:
+            return self.notes
+        below = json.dumps(self.not_built.to_list()) if self.not_built is not None else ""
+        return [NOT_BUILT_TAG + below, *self.notes]
 
 
 def translations(catalog: polib.POFile, *, include_drafts: bool,
@@ -101,10 +113,8 @@ def make_edition(job: Job) -> Outcome:
     share = counts.approved + (counts.drafts if job.options.include_drafts else 0)
     percent = 100.0 * share / counts.total if counts.total else 100.0
     if percent < job.options.min_approved:
-        return Outcome(None, [
-            (f"{shown}: not built: {percent:.0f}% approved, below min_approved "
-            f"{job.options.min_approved}% (review drafts, or use --min-approved / "
-            "--include-drafts for a preview)")])
+        return Outcome(None, not_built=NotBuilt(shown, language, percent,
+                                                job.options.min_approved))
     from l10n import checks
 
     gate = checks.publication_gate(project, article, language, job.glossary)
@@ -175,9 +185,9 @@ def build(project: Project, *, languages: Sequence[str] | None = None,
                             "" if own else file_digest(catalog), glossary_print)
             key = f"build:{language}:{article.slug}"
             out = project.edition_path(language, article)
+            report.editions[language] = report.editions.get(language, 0) + 1
             if state.fresh(key, digest(inputs, file_digest(out))):
-                report.notes += state.notes(key)
-                report.unchanged += 1
+                recall(report, state.notes(key))
             else:
                 stale.append((Job(project, article, language, options, glossary, not check), key,
                               inputs))
@@ -187,9 +197,11 @@ def build(project: Project, *, languages: Sequence[str] | None = None,
         shown = project.relative(out)
         report.notes += outcome.notes
         report.errors += outcome.errors
+        if outcome.not_built is not None:
+            report.not_built.append(outcome.not_built)
         if outcome.text is None:
             if not check:
-                state.record(key, digest(inputs, file_digest(out)), outcome.notes)
+                state.record(key, digest(inputs, file_digest(out)), outcome.state_notes())
             continue
         if check:
             if file_digest(out) != digest(outcome.text.encode("utf-8")):
@@ -201,7 +213,20 @@ def build(project: Project, *, languages: Sequence[str] | None = None,
             report.unchanged += 1
         if not outcome.errors:
             state.record(key, digest(inputs, digest(outcome.text.encode("utf-8"))),
-                         outcome.notes)
+                         outcome.state_notes())
     if not check:
         state.save()
     return report
+
+
+def recall(report: StepReport, notes: list[str]) -> None:
+    """Report an edition whose inputs are unchanged as its last build did (``state_notes``):
+    unchanged when it was built, not built (and why) when it was not."""
+    if not notes or not notes[0].startswith(NOT_BUILT_TAG):
+        report.notes += notes
+        report.unchanged += 1
+        return
+    below = notes[0][len(NOT_BUILT_TAG):]
+    if below:
+        report.not_built.append(NotBuilt.from_list(json.loads(below)))
+    report.notes += notes[1:]

@@ -21,6 +21,7 @@ import typer
 from typer.core import TyperGroup
 
 from l10n.errors import L10nError
+from l10n.report import not_built_lines, plural
 
 try:  # typer 0.27+ carries its own copy of click
     from typer._click import Context as ClickContext
@@ -156,9 +157,16 @@ def languages_of(project: Project, codes: list[str] | None) -> list[str] | None:
     return [project.language(code) for code in codes] if codes else None
 
 
-def print_step(name: str, report: StepReport, *, check: bool = False) -> None:
+# Above this many editions not built in one language, `sync` sums them up in one line.
+SYNC_LISTS_AT_MOST = 10
+
+
+def print_step(name: str, report: StepReport, *, check: bool = False,
+               list_at_most: int | None = None) -> None:
     for note in report.notes:
         say(note)
+    for line in not_built_lines(report, list_at_most=list_at_most):
+        say(line)
     if check:
         # Every reason for exit 1 is named: files out of date, and what the step refuses (an
         # entry build holds back fails the check even when the edition on disk is current).
@@ -323,15 +331,18 @@ def print_translation(report: TranslateReport) -> None:
         say(f"no draft: {failure}")
     for language, r in report.languages.items():
         if report.dry_run:
-            say(f"{language}: would send {r.would_send} segments ({r.would_send_chars} characters) "
-                f"to {r.engine}; {r.from_memory} from memory, {r.from_cache} from cache")
+            say(f"{language}: would send {plural(r.would_send, 'segment')} "
+                f"({plural(r.would_send_chars, 'character')}) to {r.engine}; "
+                f"{r.from_memory} from memory, {r.from_cache} from cache")
         else:
-            say(f"{language}: {r.drafts} drafts ({r.from_memory} memory, {r.from_cache} cache, "
-                f"{r.from_engine} {r.engine}, {r.copied} copied), {len(r.failed)} failed; "
-                f"{r.requests} requests, {r.chars_sent} characters sent")
+            say(f"{language}: {plural(r.drafts, 'draft')} ({r.from_memory} memory, "
+                f"{r.from_cache} cache, {r.from_engine} {r.engine}, {r.copied} copied), "
+                f"{len(r.failed)} failed; {plural(r.requests, 'request')}, "
+                f"{plural(r.chars_sent, 'character')} sent")
             if r.left_for_review:
-                say(f"{language}: {r.left_for_review} entries whose draft a reviewer rejected "
-                    "are left for a human translator")
+                left = plural(r.left_for_review, "entry whose draft a reviewer rejected is",
+                              "entries whose draft a reviewer rejected are")
+                say(f"{language}: {left} left for a human translator")
 
 
 def percentage(value: int | None) -> int | None:
@@ -386,14 +397,14 @@ def sync_command(
                           machine_translation=not no_mt, engine=engine, engine_url=engine_url,
                           progress=progress)
         for name, step in report.steps.items():
-            print_step(name, step)
+            print_step(name, step, list_at_most=SYNC_LISTS_AT_MOST)
             if name == "update" and report.translation is not None:
                 print_translation(report.translation)
         if report.engine_error is not None:
             say(f"error: {report.engine_error}")
         for language, count in report.needs_review.items():
-            noun = "draft" if count == 1 else "drafts"
-            say(f"{language}: {count} {noun} to review — run `l10n review --lang {language}`")
+            say(f"{language}: {plural(count, 'draft')} to review — run "
+                f"`l10n review --lang {language}`")
         if report.exit_code:
             raise typer.Exit(report.exit_code)
 
@@ -415,7 +426,7 @@ def check_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOpti
         for report in reports:
             say(str(report))
         counts = Counter(r.severity for r in reports)
-        say(f"check: {len(reports)} problems: "
+        say(f"check: {plural(len(reports), 'problem')}: "
             + ", ".join(f"{counts[s]} {s}" for s in SEVERITIES))
     if any(r.severity == "critical" for r in reports):
         raise typer.Exit(1)
@@ -504,10 +515,12 @@ def review_command(
             report = review_workspace(project, decide=prompt.decide, notify=prompt.notify,
                                       reviewer=who, force=force, languages=languages,
                                       articles=articles)
-    for outcome in report.outcomes:
+    for outcome in report.final():
         unclean = outcome.result == "skipped" and approve_clean
         for finding in outcome.findings if outcome.result == "held" else ():
             say(f"{outcome.draft.where}: held back: {finding}")
+        for finding in outcome.findings if outcome.result == "kept" else ():
+            say(f"{outcome.draft.where}: kept as a draft: {finding}")
         for finding in outcome.draft.findings if unclean else ():
             say(f"{outcome.draft.where}: left as a draft: {finding}")
     for path in report.written:
@@ -515,7 +528,7 @@ def review_command(
     for changed in report.changed:
         typer.echo(f"error: {changed}", err=True)
     say(report.summary())
-    if report.held or report.changed:
+    if report.held or report.kept or report.changed:
         raise typer.Exit(1)
 
 
@@ -569,9 +582,12 @@ class ReviewPrompt:
             return "q"
 
     def notify(self, outcome: Outcome) -> None:
-        for finding in outcome.findings if outcome.result == "held" else ():
+        for finding in outcome.findings if outcome.result in ("held", "kept") else ():
             say(f"held back: {finding}")
-        say(f"{outcome.result} {outcome.draft.where}")
+        if outcome.result == "kept":
+            say(f"edited {outcome.draft.where} (kept as a draft: critical finding)")
+        else:
+            say(f"{outcome.result} {outcome.draft.where}")
 
 
 def edit_text(text: str) -> str | None:

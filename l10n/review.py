@@ -114,8 +114,9 @@ QUIT = Decision(Action.QUIT)
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one draft. ``result`` is approved, edited, rejected, skipped or held
-    (an approval refused because of a critical finding; ``findings`` say which)."""
+    """What became of one draft. ``result`` is approved, edited, rejected, skipped, held (an
+    approval refused because of a critical finding; ``findings`` say which; nothing written) or
+    kept (the reviewer's edit saved, but as a draft: a critical finding refused its approval)."""
 
     draft: Draft
     result: str
@@ -123,7 +124,7 @@ class Outcome:
 
     @property
     def changed(self) -> bool:
-        return self.result in ("approved", "edited", "rejected")
+        return self.result in ("approved", "edited", "kept", "rejected")
 
 
 @dataclass
@@ -134,17 +135,39 @@ class ReviewReport:
     changed: list[CatalogChanged] = field(default_factory=list)
     quit: bool = False
 
+    def final(self) -> list[Outcome]:
+        """One outcome per draft, the last that did something: a draft offered again after an
+        edit kept as a draft is still that edit when the reviewer then skips it."""
+        last: dict[tuple[str, str | None, str], Outcome] = {}
+        for outcome in self.outcomes:
+            key = (outcome.draft.path, outcome.draft.msgctxt, outcome.draft.msgid)
+            if not (outcome.result == "skipped" and key in last):
+                last[key] = outcome
+        return list(last.values())
+
     def count(self, result: str) -> int:
-        return sum(1 for o in self.outcomes if o.result == result)
+        """Drafts whose final outcome is ``result``."""
+        return sum(1 for o in self.final() if o.result == result)
 
     @property
     def held(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.result == "held"]
+        return [o for o in self.final() if o.result == "held"]
+
+    @property
+    def kept(self) -> list[Outcome]:
+        return [o for o in self.final() if o.result == "kept"]
 
     def summary(self) -> str:
-        return ("review: " + ", ".join(f"{self.count(r)} {r}" for r in
-                                       ("approved", "edited", "rejected", "skipped"))
-                + f", {self.count('held')} held back")
+        """``review: 1 approved, 2 edited (1 kept as a draft: critical finding), 0 rejected,
+        0 skipped, 0 held back``: what became of each draft offered."""
+        kept = len(self.kept)
+        edited = f"{self.count('edited') + kept} edited"
+        if kept:
+            edited += (" (1 kept as a draft: critical finding)" if kept == 1
+                       else f" ({kept} kept as drafts: critical findings)")
+        return (f"review: {self.count('approved')} approved, {edited}, "
+                f"{self.count('rejected')} rejected, {self.count('skipped')} skipped, "
+                f"{self.count('held')} held back")
 
 
 Decide = Callable[[Draft], Decision]
@@ -323,6 +346,7 @@ class _Catalog:
             if edited is not None:
                 # The reviewer's text is kept, as a draft: the critical finding still blocks it.
                 entry.flags.insert(0, "fuzzy")
+                return Outcome(draft, "kept", findings)
             return Outcome(draft, "held", findings)
         if edited is not None:
             return Outcome(draft, "edited", findings)
@@ -432,7 +456,7 @@ def _review_catalog(catalog: _Catalog, report: ReviewReport, *, decide: Decide, 
             if notify is not None:
                 notify(outcome)
             # An edit the checks refused comes back, with the reviewer's text, to fix.
-            retry = decision.action is Action.EDIT and outcome.result == "held"
+            retry = outcome.result == "kept"
             draft = catalog.current(key) if retry else None
         if report.quit:
             break
@@ -497,5 +521,5 @@ def reject(project: Project, draft: Draft, *, reviewer: str) -> Outcome:
 def edit(project: Project, draft: Draft, msgstr: str, *, reviewer: str,
          force: bool = False) -> Outcome:
     """Replace a draft with the reviewer's text and approve it; when the new text has a critical
-    finding (and not ``force``) it is saved as the draft instead and the outcome is held."""
+    finding (and not ``force``) it is saved as the draft instead and the outcome is kept."""
     return _single(project, draft, Decision.edit(msgstr), reviewer=reviewer, force=force)

@@ -17,11 +17,15 @@ from l10n import catalog, extract
 from l10n.errors import EngineError
 from l10n.pofile import read_catalog
 from l10n.project import CONFIG_FILE, Article, Project
-from l10n.report import StepReport
+from l10n.report import NotBuilt, StepReport
 from l10n.state import State, digest, file_digest
 
 if TYPE_CHECKING:
     from l10n.draft import TranslateReport
+
+
+# Bump when SyncReport.to_json changes.
+REPORT_VERSION = 2
 
 
 @dataclass
@@ -45,16 +49,22 @@ class SyncReport:
         return self.exit_code == 0 and not failures
 
     def to_json(self) -> str:
-        """What a rerun with nothing changed reports: every file unchanged, the same notes."""
-        steps = {name: [step.unchanged + len(step.written), step.notes]
+        """What a rerun with nothing changed reports: every file unchanged, the same notes and
+        the same editions not built."""
+        steps = {name: {"unchanged": step.unchanged + len(step.written), "notes": step.notes,
+                        "not_built": [item.to_list() for item in step.not_built],
+                        "editions": step.editions}
                  for name, step in self.steps.items()}
         return json.dumps({"steps": steps, "needs_review": self.needs_review})
 
     @classmethod
     def from_json(cls, text: str) -> SyncReport:
         data = json.loads(text)
-        steps = {name: StepReport(unchanged=count, notes=list(notes))
-                 for name, (count, notes) in data["steps"].items()}
+        steps = {name: StepReport(unchanged=int(step["unchanged"]), notes=list(step["notes"]),
+                                  not_built=[NotBuilt.from_list(item)
+                                             for item in step["not_built"]],
+                                  editions=dict(step["editions"]))
+                 for name, step in data["steps"].items()}
         return cls(steps=steps, needs_review=dict(data["needs_review"]))
 
 
@@ -67,7 +77,8 @@ def sync(project: Project, *, languages: Sequence[str] | None = None,
     themselves then compare content hashes, so a touched but unchanged file rewrites nothing.
     """
     state = State(project.state_dir / "sync.json")
-    options = repr((languages, machine_translation, engine, engine_url))
+    # REPORT_VERSION: a report cached in an older layout is not read back.
+    options = repr((REPORT_VERSION, languages, machine_translation, engine, engine_url))
     key = "sync"
     if state.fresh(key, digest(options, workspace_signature(project))):
         return SyncReport.from_json(state.notes(key)[0])

@@ -203,3 +203,104 @@ def test_a_missing_provider_key_is_a_configuration_error(
     assert stderr == ("error: deepl needs an API key and DEEPL_API_KEY is not set "
                       "(export DEEPL_API_KEY=... or choose another --engine)\n")
     assert "sk-secret" not in stdout + stderr
+
+
+# -- counts read as English: one entry, two entries ----------------------------------------------
+
+def test_a_count_of_one_is_singular_and_other_counts_plural(tmp_path: Path) -> None:
+    root = make_site(tmp_path, one="# Read the [paper](https://example.com/p).\n")
+    invoke(root, "extract")
+    invoke(root, "update")
+    stdout, _ = invoke(root, "translate", "--engine", "pseudo", "--dry-run")
+    assert stdout.startswith("zh: would send 1 segment (") and "characters) to pseudo" in stdout
+    stdout, _ = invoke(root, "sync", "--engine", "pseudo")
+    assert "zh: 1 draft (0 memory, 0 cache, 1 pseudo, 0 copied), 0 failed; 0 requests, " \
+        "0 characters sent\n" in stdout
+    assert "zh: 1 draft to review — run `l10n review --lang zh`\n" in stdout
+    po = root / "locales" / "zh" / "one.po"
+    approve(po, {"Read the [paper](https://example.com/p).": "读论文。"})     # the link dropped
+    stdout, _ = invoke(root, "check", code=1)
+    assert stdout.endswith("check: 1 problem: 1 critical, 0 functional, 0 cosmetic\n")
+    approve(po, {"Read the [paper](https://example.com/p).": "读[论文](https://example.com/p)。"})
+    stdout, _ = invoke(root, "check")
+    assert stdout == "check: 0 problems: 0 critical, 0 functional, 0 cosmetic\n"
+
+
+def test_one_entry_left_for_a_human_translator_is_singular(tmp_path: Path) -> None:
+    root = make_site(tmp_path, one="# Torch grew into PyTorch\n")
+    invoke(root, "sync", "--engine", "pseudo")
+    assert runner.invoke(app, ["--root", str(root), "review", "--reviewer", "Ann"],
+                         input="r\n").exit_code == 0
+    stdout, _ = invoke(root, "translate", "--engine", "pseudo")
+    assert ("zh: 1 entry whose draft a reviewer rejected is left for a human translator\n"
+            in stdout)
+
+
+# -- editions not built: build lists them, sync sums them up per language ------------------------
+
+def many_articles(tmp_path: Path, count: int) -> Path:
+    return make_site(tmp_path, **{f"a{n:02}": f"# Article {n}\n\nIt ran on Lua.\n"
+                                  for n in range(count)})
+
+
+NOT_BUILT_HINT = "review the drafts, or preview with `l10n build --include-drafts`"
+
+
+def test_sync_sums_up_many_editions_not_built_in_one_line_per_language(tmp_path: Path) -> None:
+    root = many_articles(tmp_path, 12)
+    first, _ = invoke(root, "sync", "--no-mt")
+    summary = ("zh: 12 of 12 editions not built (below min_approved 80%; at most 0% approved): "
+               f"`l10n status --lang zh` lists them; {NOT_BUILT_HINT}\n")
+    assert summary in first
+    assert first.count("not built") == 1                    # no line per edition
+    # The second run, answered from sync's cache, says the same (and writes nothing).
+    second, _ = invoke(root, "sync", "--no-mt")
+    assert second == ("extract: 0 written, 12 unchanged\n"
+                      "update: 0 written, 12 unchanged\n"
+                      + summary
+                      + "build: 0 written, 12 unchanged\n")
+    assert invoke(root, "sync", "--no-mt")[0] == second
+
+
+def test_sync_lists_a_few_editions_not_built_and_sums_them_up(tmp_path: Path) -> None:
+    root = many_articles(tmp_path, 3)
+    po = root / "locales" / "zh" / "a01.po"
+    invoke(root, "sync", "--no-mt")
+    catalog = polib.pofile(str(po))
+    catalog[0].msgstr, catalog[0].flags = "第 1 篇", []          # half of a01 approved
+    catalog.save()
+    stdout, _ = invoke(root, "sync", "--no-mt")
+    assert stdout.endswith(
+        "build/zh/a00.md: not built: 0% approved, below min_approved 80%\n"
+        "build/zh/a01.md: not built: 50% approved, below min_approved 80%\n"
+        "build/zh/a02.md: not built: 0% approved, below min_approved 80%\n"
+        f"zh: 3 of 3 editions not built (below min_approved 80%): {NOT_BUILT_HINT}\n"
+        "build: 0 written, 3 unchanged\n")
+
+
+def test_build_names_every_edition_it_does_not_build(tmp_path: Path) -> None:
+    root = many_articles(tmp_path, 12)
+    invoke(root, "extract")
+    invoke(root, "update")
+    for again in (False, True):     # the second build answers from its state: the same lines
+        stdout, _ = invoke(root, "build")
+        listed = [f"build/zh/a{n:02}.md: not built: 0% approved, below min_approved 80%"
+                  for n in range(12)]
+        written = "" if again else "".join(f"wrote build/en/a{n:02}.md\n" for n in range(12))
+        # Unchanged counts editions on disk, never one not built.
+        assert stdout == ("\n".join(listed) + "\n"
+                          f"zh: 12 of 12 editions not built (below min_approved 80%): "
+                          f"{NOT_BUILT_HINT}\n" + written
+                          + ("build: 0 written, 12 unchanged\n" if again
+                             else "build: 12 written, 0 unchanged\n"))
+
+
+def test_one_edition_not_built_is_one_line(tmp_path: Path) -> None:
+    root = make_site(tmp_path)
+    invoke(root, "extract")
+    invoke(root, "update")
+    stdout, _ = invoke(root, "build")
+    assert stdout == ("build/zh/torch.md: not built: 0% approved, below min_approved 80% "
+                      f"({NOT_BUILT_HINT})\n"
+                      "wrote build/en/torch.md\n"
+                      "build: 1 written, 0 unchanged\n")

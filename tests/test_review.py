@@ -657,8 +657,54 @@ def test_a_rejected_draft_is_not_drafted_again(tmp_path: Path) -> None:
                                           encoding="utf-8")
     result = CliRunner().invoke(app, sync)
     assert result.exit_code == 0, result.output
-    assert "zh: 1 entries whose draft a reviewer rejected are left for a human" in result.output
+    assert "zh: 1 entry whose draft a reviewer rejected is left for a human" in result.output
     entry = polib.pofile(str(po_path)).find("Hello world")
     assert entry.msgstr == "" and "rejected: machine translation: pseudo" in entry.comment
     msgfmt_check(po_path)
     assert msgcat(po_path) == po_path.read_bytes()
+
+
+# -- an edit kept as a draft is counted as an edit ------------------------------------------------
+
+def test_an_edit_kept_as_a_draft_counts_as_edited(tmp_path: Path) -> None:
+    """The reviewer's text is saved, but a critical finding (the link dropped) keeps it a draft:
+    the summary says it was edited and kept as a draft, not "0 edited"."""
+    root = make_workspace(tmp_path)
+    paper = line_of(root, PAPER)
+    editor = editor_script(tmp_path, "阅读论文。")
+    result = runner.invoke(app, ["--root", str(root), "review", "--reviewer", REVIEWER],
+                           input="s\ns\ne\ns\nq\n", env={"EDITOR": editor, "VISUAL": None})
+    assert result.exit_code == 1, result.output      # an approval held back, as with --approve-all
+    finding = "critical: links: link https://example.com/paper missing"
+    lines = result.output.splitlines()
+    said = lines.index(f"edited locales/zh/x.po:{paper} (kept as a draft: critical finding)")
+    assert lines[said - 1] == f"held back: {finding}"
+    assert "draft:    阅读论文。" in lines[said:]               # offered again, then skipped
+    assert lines[-3:] == [
+        f"locales/zh/x.po:{line_of(root, PAPER)}: kept as a draft: {finding}",
+        "wrote locales/zh/x.po",
+        ("review: 0 approved, 1 edited (1 kept as a draft: critical finding), 0 rejected, "
+         "2 skipped, 0 held back"),
+    ]
+    assert entries(root)[PAPER].msgstr == "阅读论文。" and state(root)[PAPER] == "draft"
+    assert entries(root)[PAPER].comment.count("machine translation") == 0   # the reviewer's text
+
+
+def test_an_edit_kept_as_a_draft_then_fixed_counts_once(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    fixed = "阅读[论文](https://example.com/paper)。"
+    output = run(root, "review", "--reviewer", REVIEWER,
+                 input=f"s\ns\ne\n阅读论文。\ne\n{fixed}\nq\n",
+                 env={"EDITOR": None, "VISUAL": None})
+    assert output.endswith("review: 0 approved, 1 edited, 0 rejected, 2 skipped, 0 held back\n")
+    assert entries(root)[PAPER].msgstr == fixed and state(root)[PAPER] == "approved"
+
+
+def test_the_library_says_an_edit_was_kept_as_a_draft(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    project = Project.load(root)
+    paper = pending_drafts(project)[2]
+    outcome = edit(project, paper, "阅读论文。", reviewer=REVIEWER)
+    assert outcome.result == "kept" and outcome.changed
+    assert [f.check for f in outcome.findings] == ["links"]
+    assert entries(root)[PAPER].msgstr == "阅读论文。" and state(root)[PAPER] == "draft"

@@ -271,7 +271,7 @@ def test_self_hosted_libre_needs_no_key(tmp_path: Path, monkeypatch: pytest.Monk
                                           "libre", "--engine-url", server.url])
     assert result.exit_code == 0, result.output
     assert "wrote locales/zh/a.po" in result.output
-    assert "zh: 3 drafts (0 memory, 0 cache, 3 libre, 0 copied), 0 failed; 1 requests" \
+    assert "zh: 3 drafts (0 memory, 0 cache, 3 libre, 0 copied), 0 failed; 1 request" \
         in result.output
 
 

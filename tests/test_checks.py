@@ -409,7 +409,9 @@ LONG_WAY = {"placeholders": text_checks.placeholder_changes,
             "references": markup_checks.reference_changes,
             "footnotes": markup_checks.footnote_changes,
             "task-list": markup_checks.task_list_changes,
-            "brackets": markup_checks.bracketed_changes}
+            "brackets": markup_checks.bracketed_changes,
+            "attributes": markup_checks.attribute_changes,
+            "code": markup_checks.code_changes}
 
 
 @pytest.mark.parametrize(("msgid", "msgstr", "same", "expected"), [
@@ -785,3 +787,144 @@ def test_the_reference_shortcuts_find_what_the_long_way_finds(data: st.DataObjec
     reworded = msgid.replace("[the post]", "[文章]").replace("![a]", "![甲]")
     assert not {f.check for f in run_checks(msgid, reworded, zh())} & {
         "references", "footnotes", "task-list", "brackets"}
+
+
+# -- what is inside code elements is code: <code>, <kbd>, <samp>, <var>, <tt> --------------------
+
+HTML_CODE = "Code <code1>x &lt; y</code1> inline and <kbd2>Ctrl</kbd2>."
+
+
+def test_the_content_of_a_code_element_in_an_html_article_is_never_translated() -> None:
+    context = zh(format_name="html")
+    assert found(HTML_CODE, "内联代码 <code1>x 小于 y</code1>，以及 <kbd2>控制</kbd2>。", context) == [
+        "critical: code: code <code1>x &lt; y</code1> changed: keep what is inside <code1> as written",
+        "critical: code: code <kbd2>Ctrl</kbd2> changed: keep what is inside <kbd2> as written"]
+    # In another order, with "<" written as another entity: the same code.
+    assert found(HTML_CODE, "按 <kbd2>Ctrl</kbd2>，内联代码 <code1>x &#60; y</code1>。", context) == []
+    # An element dropped whole is the markup check's, said once.
+    assert found(HTML_CODE, "内联代码 <code1>x &lt; y</code1>，以及 Ctrl。", context) == [
+        "critical: markup: tag <kbd2> is missing"]
+    assert found("Set <var1>n</var1> with <samp2>OK</samp2>", "用<samp2>好</samp2>设置<var1>数</var1>",
+                 context) == [
+        "critical: code: code <var1>n</var1> changed: keep what is inside <var1> as written",
+        "critical: code: code <samp2>OK</samp2> changed: keep what is inside <samp2> as written"]
+
+
+def test_the_content_of_raw_html_code_in_markdown_is_never_translated() -> None:
+    assert found("Press <kbd>Ctrl</kbd> and run <code>a b</code>.",
+                 "按 <kbd>控制</kbd> 并运行 <code>a b</code>。") == [
+        "critical: code: code <kbd>Ctrl</kbd> changed: keep what is inside <kbd> as written"]
+    # Like code spans, in any order.
+    assert found("Run <code>a</code>, then <code>b</code>.", "先运行 <code>b</code>，再运行 <code>a</code>。") == []
+    # Dropped whole: the tags check says so.
+    assert found("Run <code>a b</code> now.", "现在运行。") == [
+        "critical: tags: tag <code> missing", "critical: tags: tag </code> missing"]
+    # Inside a code span, <code> is text, not an element.
+    assert found("Write `<code>x</code>` here", "在这里写 `<code>x</code>`") == []
+
+
+def test_equal_raw_markup_around_changed_code_content_is_not_a_shortcut() -> None:
+    from l10n.checks.registry import _same_markup
+
+    assert not _same_markup("Run <code>a b</code>", "运行 <code>甲 乙</code>")
+    assert _same_markup("Run <b>a b</b>", "运行 <b>甲 乙</b>")
+
+
+CODE_PIECES = ["<code>", "</code>", "<kbd>", "</kbd>", "<var>", "</var>", "`", "a", "b", " ", "中",
+               "*", "<b>", "</b>", "\\", "&lt;", "1"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_code_elements_the_shortcut_finds_what_the_long_way_finds(data: st.DataObject) -> None:
+    pieces = data.draw(st.lists(st.sampled_from(CODE_PIECES), max_size=14))
+    kept = [p if data.draw(st.integers(0, 3)) else data.draw(st.sampled_from(CODE_PIECES))
+            for p in data.draw(st.permutations(pieces))]
+    # And the words changed where they are, the markup kept: the raw markup is the same.
+    words = [p if p.startswith("<") or data.draw(st.integers(0, 2)) else "甲" for p in pieces]
+    msgid = "".join(pieces)
+    for msgstr in ("".join(kept), "".join(words)):
+        for context in (zh(), zh(format_name="html")):
+            assert found(msgid, msgstr, context) == [
+                str(f) for f in slow_findings(msgid, msgstr, context)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.lists(st.sampled_from(HTML_PIECES), max_size=20).map(numbered))
+def test_an_html_code_element_translated_is_one_finding(text: str) -> None:
+    msgid = text + "<code99>x, 1</code99>"
+    msgstr = msgid.replace("<code99>x, 1</code99>", "<code99>甲, 1</code99>")
+    findings = run_checks(msgid, msgstr, zh(format_name="html"))
+    assert [str(f) for f in findings if f.check == "code"] == [
+        "critical: code: code <code99>x, 1</code99> changed: keep what is inside <code99> as written"]
+
+
+# -- crossed tags in an HTML translation ---------------------------------------------------------
+
+def test_crossed_html_tags_are_reported_as_crossing_once() -> None:
+    context = zh(format_name="html")
+    msgid = "Some <b1>bold <i2>x</i2></b1> text."
+    assert found(msgid, "一些<b1>粗体 <i2>x</b1></i2>文本。", context) == [
+        "critical: markup: tags cross: </b1> closes before </i2>; close <i2> first"]
+    assert found(msgid, "一些<b1>粗体 <i2>x</i2></b1>文本。", context) == []
+    three = "<b1>a <i2>b <u3>c</u3></i2></b1>"
+    assert found(three, "<b1>甲 <i2>乙 <u3>丙</b1></u3></i2>", context) == [
+        ("critical: markup: tags cross: </b1> closes before </u3> and </i2>; "
+        "close <u3> and <i2> first")]
+    # A closing tag with nothing open is no crossing.
+    assert found("<b1>bold</b1>", "</b1>粗体<b1>", context) == [
+        "critical: markup: </b1> closes a tag that is not open: tags must nest",
+        "critical: markup: <b1> is never closed"]
+    # A crossing, and another tag left open.
+    assert found("<c3>x <b1>bold <i2>y</i2></b1></c3>", "<c3>x <b1>粗体 <i2>乙</b1></i2>", context) == [
+        "critical: markup: tags cross: </b1> closes before </i2>; close <i2> first",
+        "critical: markup: <c3> is never closed"]
+
+
+# -- Chinese punctuation: Markdown syntax is not prose ------------------------------------------
+
+def test_the_bang_of_a_markdown_image_is_not_half_width_punctuation() -> None:
+    assert found("See ![the logo][logo] and ![a map](/map.png).",
+                 "见图![标志][logo]和![地图](/map.png)。") == []
+    assert found("Look![logo]", "看![标志][logo]") == []
+    # A real exclamation mark after Chinese text still is.
+    assert found("Great!", "很好!") == [
+        'cosmetic: zh-punctuation: half-width "!" in Chinese text; use "！"']
+    # Escaped, "\![" is an exclamation mark and a bracket.
+    assert found("Great\\![1]", "很好\\![1]") == [
+        'cosmetic: zh-punctuation: half-width "!" in Chinese text; use "！"']
+    # In an HTML article "![" is only text.
+    assert found("Great![1]", "很好![1]", zh(format_name="html")) == [
+        'cosmetic: zh-punctuation: half-width "!" in Chinese text; use "！"']
+
+
+# -- a heading's attribute block stays in the source --------------------------------------------
+
+def test_an_attribute_block_typed_into_a_translation() -> None:
+    from l10n.formats import FormatOptions
+    from l10n.formats import markdown as markdown_format
+
+    heading = markdown_format.extract("## Install it {#install .wide}\n", "x.md",
+                                      options=FormatOptions())[0]
+    assert heading.msgid == "Install it"
+    assert found(heading.msgid, "安装 {#install .wide}") == [
+        ("functional: attributes: attribute block {#install .wide} added: a heading keeps the "
+        "source's {#id} and classes outside its text; remove it from the translation")]
+    assert found("Install it", "安装{: .wide }") == [
+        ("functional: attributes: attribute block {: .wide } added: a heading keeps the "
+        "source's {#id} and classes outside its text; remove it from the translation")]
+    # Placeholders, a block in the middle, and a block the source has too are no attributes.
+    assert found("Hello {name}", "你好 {name}") == []
+    assert found("Use {#x} here", "这里用 {#x}") == []
+    assert found("Text {.note}", "文本 {.note}") == []
+    assert found("Text", "文本 {.note}", zh(format_name="html")) == []
+
+
+ATTRIBUTE_PIECES = ["{#a}", "{.b}", "{: #c }", "{-}", "{x}", "}", "{", " ", "a", "中", "#", "."]
+
+
+@settings(max_examples=200, deadline=None)
+@given(msgid=st.lists(st.sampled_from(ATTRIBUTE_PIECES), max_size=6).map("".join),
+       msgstr=st.lists(st.sampled_from(ATTRIBUTE_PIECES), max_size=6).map("".join))
+def test_the_attributes_shortcut_finds_what_the_long_way_finds(msgid: str, msgstr: str) -> None:
+    assert found(msgid, msgstr) == [str(f) for f in slow_findings(msgid, msgstr, zh())]

@@ -12,6 +12,10 @@ HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"
 _FULL_WIDTH = {",": "，", ".": "。", ";": "；", ":": "：", "?": "？", "!": "！"}
 # After a Chinese character: , ; : ? ! always; "." unless a Latin letter follows (百度.com).
 _HALF_WIDTH = re.compile(rf"(?<={HAN})[ \t]*([,;:?!]|\.(?![A-Za-z0-9]))")
+# In Markdown, "![" opens an image: a reference image ![alt][label], whose definition is another
+# block, is text to the inline parse, and its "!" is syntax, not prose. (Written "\![", the "!"
+# is prose again: a translation that escapes one is held to the rule above.)
+_HALF_WIDTH_MARKDOWN = re.compile(rf"(?<={HAN})[ \t]*([,;:?]|!(?!\[)|\.(?![A-Za-z0-9]))")
 _QUOTED = re.compile(rf"\"[^\"\n]*{HAN}[^\"\n]*\"")
 _NO_SPACE = re.compile(rf"{HAN}[A-Za-z0-9]|[A-Za-z0-9]{HAN}")
 _SPACE = re.compile(rf"{HAN}[ \t]+[A-Za-z0-9]|[A-Za-z0-9][ \t]+{HAN}")
@@ -26,7 +30,9 @@ def zh_punctuation(pair: Pair) -> Iterator[str]:
     """Chinese text takes full-width punctuation: no half-width , . ; : ? ! right after a Chinese
     character, no straight quotes around Chinese words."""
     text = pair.target.prose
-    found = Counter(m.group(1) for m in _HALF_WIDTH.finditer(text))
+    half_width = _HALF_WIDTH if pair.context.format_name != "markdown" or "\\!" in pair.msgstr \
+        else _HALF_WIDTH_MARKDOWN
+    found = Counter(m.group(1) for m in half_width.finditer(text))
     for mark, count in found.items():
         times = f" ({count} times)" if count > 1 else ""
         yield f'half-width "{mark}" in Chinese text{times}; use "{_FULL_WIDTH[mark]}"'

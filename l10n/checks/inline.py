@@ -11,6 +11,16 @@ from markdown_it import MarkdownIt
 
 
 @dataclass(frozen=True)
+class Literal:
+    """An element whose content is code, never words: ``<code>``, ``<kbd>``, ``<samp>``,
+    ``<var>``, ``<tt>``."""
+
+    name: str      # the tag as the string writes it: "code1" in an HTML msgid, "code" in Markdown
+    written: str   # the element as written: "<code1>x &lt; y</code1>"
+    content: str   # what is inside, as a reader sees it: entities decoded ("x < y")
+
+
+@dataclass(frozen=True)
 class Inline:
     """One string taken apart: its prose and its markup."""
 
@@ -21,6 +31,7 @@ class Inline:
     code: tuple[str, ...] = ()
     emphasis: tuple[str, ...] = ()   # "emphasis"/"strong", once per span
     tags: tuple[str, ...] = ()       # "<span>", "</span>", ...
+    literals: tuple[Literal, ...] = ()   # code elements (code spans are ``code``)
 
 
 _MD = MarkdownIt("commonmark").enable("table")
@@ -31,9 +42,14 @@ _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:\"[
                   r"[^\s>]+))?)*)\s*/?>")
 _ATTR = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 SEPARATOR = "\x00"
-# Code in an HTML msgid: <code>…</code>, or the format's numbered placeholder <code2>…</code2>.
-_HTML_CODE = re.compile(r"<(code|kbd|samp|tt)(\d*)\b[^>]*>(.*?)</\1\2\s*>",
+# The elements whose content is code. In an HTML msgid: <code>…</code>, or the format's numbered
+# placeholder <code2>…</code2>.
+LITERAL_NAMES = ("code", "kbd", "samp", "var", "tt")
+_HTML_CODE = re.compile(rf"<({'|'.join(LITERAL_NAMES)})(\d*)\b[^>]*>(.*?)</\1\2\s*>",
                         re.DOTALL | re.IGNORECASE)
+# The opening tag of one, anywhere, numbered or not: a string without any holds no code element.
+LITERAL_TAG = re.compile(rf"<(?:{'|'.join(LITERAL_NAMES)})(?![A-Za-z])", re.IGNORECASE)
+_LITERAL_OPEN = re.compile(rf"<({'|'.join(LITERAL_NAMES)})\b[^>]*>\Z", re.IGNORECASE)
 
 
 def _tag_name(markup: str) -> str | None:
@@ -49,9 +65,21 @@ def parse_markdown(text: str) -> Inline:
     code: list[str] = []
     emphasis: list[str] = []
     tags: list[str] = []
+    literals: list[Literal] = []
     for block in _MD.parseInline(text):
         in_autolink = False
+        # An open code element: its name, its tag as written, where it starts in prose and display.
+        opened: tuple[str, str, int, int] | None = None
         for token in block.children or []:
+            if opened is not None and token.type == "html_inline" \
+                    and _tag_name(token.content) == f"</{opened[0]}>":
+                element, tag, begin, shown = opened
+                content = "".join(display[shown:])
+                literals.append(Literal(element, f"{tag}{content}{token.content}", content))
+                # What is inside is code, not prose: one separator, as for a code span.
+                del prose[begin:]
+                prose.append(SEPARATOR)
+                opened = None
             if token.type == "link_open":
                 links.append(str(token.attrs.get("href", "")))
                 in_autolink = token.markup == "autolink"
@@ -72,6 +100,10 @@ def parse_markdown(text: str) -> Inline:
                 if name is not None:
                     tags.append(name)
                     links.extend(_attribute_urls(token.content))
+                    literal = _LITERAL_OPEN.match(token.content)
+                    if opened is None and literal is not None:
+                        opened = (literal.group(1).lower(), token.content, len(prose),
+                                  len(display))
             elif token.type in ("softbreak", "hardbreak"):
                 prose.append("\n")
                 display.append("\n")
@@ -79,7 +111,7 @@ def parse_markdown(text: str) -> Inline:
                 prose.append(SEPARATOR if in_autolink else token.content)
                 display.append(token.content)
     return Inline("".join(prose), "".join(display), tuple(links), tuple(images), tuple(code),
-                  tuple(emphasis), tuple(tags))
+                  tuple(emphasis), tuple(tags), tuple(literals))
 
 
 def _attribute_urls(tag: str) -> list[str]:
@@ -94,11 +126,14 @@ def parse_html(text: str) -> Inline:
         name = f"<{match.group(1)}{match.group(2).lower()}>"
         tags.append(name)
         (images if name == "<img>" else urls).extend(_attribute_urls(match.group(0)))
-    code = tuple(html.unescape(_TAG.sub("", m.group(3))) for m in _HTML_CODE.finditer(text))
+    literals = tuple(Literal(m.group(1).lower() + m.group(2), m.group(0),
+                             html.unescape(_TAG.sub("", m.group(3))))
+                     for m in _HTML_CODE.finditer(text))
     without_code = _HTML_CODE.sub(SEPARATOR, text)
     prose = html.unescape(_TAG.sub("", without_code))
     display = html.unescape(_TAG.sub("", text))
-    return Inline(prose, display, tuple(urls), tuple(images), code, (), tuple(tags))
+    return Inline(prose, display, tuple(urls), tuple(images), tuple(lit.content for lit in literals),
+                  (), tuple(tags), literals)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"[`*_\[\]<>!&\\\n~]")

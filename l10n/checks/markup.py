@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from functools import cache
+from typing import TypeVar
 
-from l10n.checks.inline import Brackets, brackets, label_key
+from l10n.checks.inline import LITERAL_TAG, Brackets, Literal, brackets, label_key
 from l10n.checks.registry import CheckContext, Pair, check
+
+T = TypeVar("T")
 
 
 def compare(kind: str, source: Iterable[str], target: Iterable[str]) -> Iterator[str]:
@@ -50,11 +53,41 @@ def images(pair: Pair) -> Iterator[str]:
     return compare("image", pair.source.images, pair.target.images)
 
 
-@check("code", "critical", applies=_own_markup)
+@check("code", "critical")
 def code_spans(pair: Pair) -> Iterator[str]:
-    """Code is never translated: the same code spans, byte for byte."""
-    return compare("code span", (f"`{c}`" for c in pair.source.code),
-                   (f"`{c}`" for c in pair.target.code))
+    """Code is never translated: the same code spans, byte for byte, and the same content in
+    each code element (<code>, <kbd>, <samp>, <var>, <tt>); either in any order."""
+    if pair.context.format_name == "html" and LITERAL_TAG.search(pair.msgid) is None \
+            and LITERAL_TAG.search(pair.msgstr) is None:
+        return iter(())   # no code element, and an HTML article has no code spans
+    return code_changes(pair)
+
+
+def code_changes(pair: Pair) -> Iterator[str]:
+    """The code check the long way."""
+    if pair.context.format_name == "markdown":   # an HTML article's code is all in elements
+        yield from compare("code span", (f"`{c}`" for c in pair.source.code),
+                           (f"`{c}`" for c in pair.target.code))
+    yield from literal_changes(pair.source.literals, pair.target.literals)
+
+
+def _literal_key(literal: Literal) -> tuple[str, str]:
+    return literal.name, literal.content
+
+
+def literal_changes(source: Sequence[Literal], target: Sequence[Literal]) -> Iterator[str]:
+    """Each code element of the source whose content the translation changed, counted as code
+    spans are (in any order); one the translation dropped whole is the tags' (or markup's) check's.
+    A changed one is paired with a leftover element of the same name: in an HTML msgid each has a
+    number ("code1"), so the pairing is exact."""
+    lost = _lost(source, target, _literal_key)
+    if not lost:
+        return
+    left = Counter(literal.name for literal in _lost(target, source, _literal_key))
+    for literal in lost:
+        if left[literal.name] > 0:
+            left[literal.name] -= 1
+            yield f"code {literal.written} changed: keep what is inside <{literal.name}> as written"
 
 
 @check("tags", "critical", applies=_own_markup)
@@ -78,16 +111,21 @@ def _short(pair: Pair) -> bool:
 def _missing(want: Sequence[str], have: Iterable[str]) -> list[str]:
     """The labels of ``want`` (as written) that ``have`` lacks, matched as CommonMark matches
     labels and counting repeats."""
+    return _lost(want, have, label_key)
+
+
+def _lost(want: Sequence[T], have: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:
+    """The items of ``want`` that ``have`` lacks, compared by ``key`` and counting repeats."""
     if not want:
         return []
-    left = Counter(label_key(label) for label in have)
+    left = Counter(key(item) for item in have)
     lost = []
-    for label in want:
-        key = label_key(label)
-        if left[key] > 0:
-            left[key] -= 1
+    for item in want:
+        found = key(item)
+        if left[found] > 0:
+            left[found] -= 1
         else:
-            lost.append(label)
+            lost.append(item)
     return lost
 
 
@@ -215,6 +253,29 @@ def bracketed(pair: Pair) -> Iterator[str]:
     return bracketed_changes(pair)
 
 
+# A heading's attribute block ({#id .cls key=value}, kramdown's {: #id}, Pandoc's {-}) as
+# l10n/formats/markdown.py finds it at a heading's end, which keeps it out of the msgid.
+_ATTRIBUTE = r"""(?:[#.][^\s{}#"'=]+|-|[A-Za-z_][\w:.-]*=(?:"[^"]*"|'[^']*'|[^\s{}"']+))"""
+_ATTRIBUTES = re.compile(rf"\{{:?[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE})*[ \t]*\}}(?=[ \t]*\Z)")
+
+
+@check("attributes", "functional", formats=("markdown",))
+def attributes(pair: Pair) -> Iterator[str]:
+    """No attribute block typed at the end of a translation: a heading's stays in the source,
+    out of the msgid, so one in the msgstr is text or a second block."""
+    if pair.msgid == pair.msgstr or not pair.msgstr.rstrip(" \t").endswith("}"):
+        return iter(())
+    return attribute_changes(pair)
+
+
+def attribute_changes(pair: Pair) -> Iterator[str]:
+    """The attributes check the long way."""
+    block = _ATTRIBUTES.search(pair.msgstr)
+    if block is not None and block.group(0) not in pair.msgid:
+        yield (f"attribute block {block.group(0)} added: a heading keeps the source's {{#id}} "
+               "and classes outside its text; remove it from the translation")
+
+
 @check("emphasis", "functional", formats=("markdown",))
 def emphasis(pair: Pair) -> Iterator[str]:
     # Emphasis takes * or _ delimiters: without any on either side, both counts are 0.
@@ -230,4 +291,6 @@ def emphasis(pair: Pair) -> Iterator[str]:
 @check("markup", "critical", formats=("html",))
 def html_markup(pair: Pair) -> Iterable[str]:
     problems = _html_markup_problems()
-    return problems(pair.msgid, pair.msgstr) if problems is not None else ()
+    if problems is None:
+        return ()
+    return problems(pair.msgid, pair.msgstr)   # crossed tags said once, as "tags cross: …"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from l10n.checks.inline import Inline, parse
+from l10n.checks.inline import LITERAL_TAG, Inline, parse
 
 if TYPE_CHECKING:
     from l10n.glossary import Glossary
@@ -84,7 +84,9 @@ def _same_markup(msgid: str, msgstr: str) -> bool:
         return _MARKUP_START.search(msgstr) is None or _MARKUP_RAW.search(msgstr) is None
     # In the same order only: the same pieces in another order can pair a link's text with
     # another target ("![a](/x) [b](/y)" -> "![a](/y) [b](/x)"); the inline parse tells those.
-    return _MARKUP_RAW.findall(msgid) == _MARKUP_RAW.findall(msgstr)
+    # The pieces hold a code element's tags but not its content, which only the parse sees.
+    return (_MARKUP_RAW.findall(msgid) == _MARKUP_RAW.findall(msgstr)
+            and LITERAL_TAG.search(msgid) is None)
 
 
 @dataclass(frozen=True)

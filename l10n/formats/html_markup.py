@@ -50,10 +50,17 @@ def markup_problems(msgid: str, msgstr: str) -> list[str]:
             problems.append(f"tag {name} must be written {form}")
             continue
         if closing:
-            if not stack or stack[-1] != name:
-                problems.append(f"</{name}> closes a tag that is not open: tags must nest")
-            else:
+            if stack and stack[-1] == name:
                 stack.pop()
+            elif name in stack:   # <b1><i2></b1></i2>: the tags cross
+                at = len(stack) - 1 - stack[::-1].index(name)
+                inner = stack[at + 1:][::-1]   # innermost first
+                problems.append(f"tags cross: </{name}> closes before "
+                                + " and ".join(f"</{n}>" for n in inner) + "; close "
+                                + " and ".join(f"<{n}>" for n in inner) + " first")
+                del stack[at]
+            else:
+                problems.append(f"</{name}> closes a tag that is not open: tags must nest")
             continue
         seen[name] = seen.get(name, 0) + 1
         if seen[name] == 2:

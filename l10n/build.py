@@ -18,7 +18,7 @@ import polib
 from l10n import parsecache
 from l10n.atomic import write_text_atomic
 from l10n.catalog import is_approved, is_draft, stats
-from l10n.formats import SUFFIXES, FormatOptions, format_for
+from l10n.formats import SUFFIXES, FormatOptions, Rendered, format_for
 from l10n.glossary import Glossary
 from l10n.parallel import ordered_map
 from l10n.pofile import read_catalog
@@ -91,11 +91,12 @@ def translations(catalog: polib.POFile, *, include_drafts: bool,
 
 
 def render_edition(project: Project, article: Article, language: str,
-                   table: dict[str, str]) -> str:
+                   table: dict[str, str]) -> Rendered:
     fmt = format_for(article.path)
     options = FormatOptions(front_matter_keys=project.settings.front_matter_keys,
                             language=language)
-    return fmt.render(article.text, table.get, options=options)
+    return fmt.render_checked(article.text, table.get, options=options,
+                              path=project.relative(article.path))
 
 
 def make_edition(job: Job) -> Outcome:
@@ -124,13 +125,15 @@ def make_edition(job: Job) -> Outcome:
     outline = parsecache.restore(project, article)
     if outline is None and job.keep_parse:
         outline = parsecache.refill(project, article)
-    text = render_edition(project, article, language, {m: e.msgstr for m, e in table.items()})
-    problems = structure_problems(article, text, shown, outline) if text != article.text else []
+    rendered = render_edition(project, article, language, {m: e.msgstr for m, e in table.items()})
+    problems = (structure_problems(article, rendered.text, shown, outline)
+                if rendered.text != article.text else [])
     if problems:
         # Name the entries that change the structure, publish without them, and fail the build.
         culprits = [(entry, own) for entry in table.values()
                     if (own := structure_problems(article, render_edition(
-                        project, article, language, {entry.msgid: entry.msgstr}), shown, outline))]
+                        project, article, language, {entry.msgid: entry.msgstr}).text, shown,
+                        outline))]
         for entry, own in culprits:
             del table[entry.msgid]
             outcome.errors.append(
@@ -139,9 +142,10 @@ def make_edition(job: Job) -> Outcome:
         if not culprits:
             outcome.errors.append(f"{shown}: structure differs from the source: "
                                   + "; ".join(problems))
-        text = render_edition(project, article, language,
-                              {m: e.msgstr for m, e in table.items()})
-    outcome.text = text
+        rendered = render_edition(project, article, language,
+                                  {m: e.msgstr for m, e in table.items()})
+    outcome.text = rendered.text
+    outcome.notes += rendered.notes   # e.g. an HTML edition lxml had to re-serialize
     return outcome
 
 

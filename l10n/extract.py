@@ -19,13 +19,32 @@ from l10n.state import State, digest, file_digest
 
 _CREATION = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.MULTILINE)
 # Bump when extraction changes, so cached fingerprints stop matching.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
 def segments_of(project: Project, article: Article) -> list[Segment]:
     fmt = format_for(article.path)
     options = FormatOptions(front_matter_keys=project.settings.front_matter_keys)
     return fmt.extract(article.text, project.relative(article.path), options=options)
+
+
+def notes_of(project: Project, article: Article) -> list[str]:
+    """What the user should know about the article's text that no template holds: a Markdown
+    article's HTML blocks with text in them (one note for the article, at the first)."""
+    if format_for(article.path).NAME != "markdown":
+        return []
+    from l10n.formats import markdown
+
+    lines = markdown.html_blocks_with_text(article.text)
+    if not lines:
+        return []
+    where = f"{project.relative(article.path)}:{lines[0]}"
+    if len(lines) == 1:
+        note = f"{where}: an HTML block is not translated (its text stays in the source language)"
+    else:
+        note = (f"{where}: {len(lines)} HTML blocks are not translated (lines "
+                f"{', '.join(map(str, lines))}; their text stays in the source language)")
+    return [note]
 
 
 def template_text(project: Project, article: Article, previous: str | None) -> str:
@@ -50,15 +69,18 @@ def read_if_exists(path: Path) -> str | None:
         return None
 
 
-def _template_job(job: tuple[Project, Article, Path, bool]) -> tuple[str | None, str]:
-    """The template's text, or None when the file already holds it; and the text's digest. The
-    old template is read here, in the worker, so the caller never holds the workspace's."""
+def _template_job(job: tuple[Project, Article, Path, bool]
+                  ) -> tuple[str | None, str, list[str]]:
+    """The template's text, or None when the file already holds it; the text's digest; the
+    article's notes. The old template is read here, in the worker, so the caller never holds
+    the workspace's."""
     project, article, path, keep_parse = job
     previous = read_if_exists(path)
     text = template_text(project, article, previous)
+    notes = notes_of(project, article)  # while the parse is at hand
     if keep_parse:
         parsecache.save(project, article)  # for build, while the parse is at hand
-    return (None if text == previous else text), digest(text)
+    return (None if text == previous else text), digest(text), notes
 
 
 def extract(project: Project, *, check: bool = False,
@@ -73,17 +95,21 @@ def extract(project: Project, *, check: bool = False,
         project.locales_dir / "templates", {project.template_path(a.slug) for a in articles},
         (".pot",), check=check, shown=project.relative)
     stale: list[tuple[Article, Path, str]] = []
+    # Notes in article order, the same whether an article is parsed or found fresh.
+    notes: dict[str, list[str]] = {}
     for article in articles:
         path = project.template_path(article.slug)
         inputs = digest(EXTRACTOR_VERSION, article.digest, article.language,
                         "\0".join(project.settings.front_matter_keys))
         if state.fresh(f"extract:{article.slug}", digest(inputs, file_digest(path))):
             report.unchanged += 1
+            notes[article.slug] = state.notes(f"extract:{article.slug}")
         else:
             stale.append((article, path, inputs))
     results = ordered_map(_template_job, [(project, article, path, not check)
                                           for article, path, _ in stale])
-    for (article, path, inputs), (text, text_digest) in zip(stale, results):
+    for (article, path, inputs), (text, text_digest, article_notes) in zip(stale, results):
+        notes[article.slug] = article_notes
         if text is None:
             report.unchanged += 1
         elif check:
@@ -92,7 +118,8 @@ def extract(project: Project, *, check: bool = False,
         else:
             write_text_atomic(path, text, durable=False)
             report.written.append(project.relative(path))
-        state.record(f"extract:{article.slug}", digest(inputs, text_digest))
+        state.record(f"extract:{article.slug}", digest(inputs, text_digest), article_notes)
+    report.notes = [note for article in articles for note in notes.get(article.slug, [])]
     if not check:
         state.save()
         parsecache.prune(project, articles)

@@ -18,11 +18,14 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from l10n.errors import SourceError
+from l10n.formats.markdown_blocks import footnote
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 _MD = MarkdownIt("commonmark").enable("table")
+# Footnote definitions as extract reads them, so "[^1]: Ibid." is no link reference definition.
+_MD.block.ruler.before("reference", "footnote", footnote, {"alt": ["paragraph", "reference"]})
 _ANCHOR_ATTR = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
                           re.IGNORECASE)
 _URL_ATTR = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",

@@ -601,11 +601,6 @@ REFERENCE_EXAMPLES = [
             "critical: footnotes: footnote [^note] missing: keep [^note] as written"),
     example("a footnote added", "Plain.", "平[^2]。",
             "critical: footnotes: footnote [^2] added: the source has no footnote [^2]"),
-    example("a footnote definition kept", "[^1]: The source.", "[^1]: 来源。"),
-    example("a footnote definition needs its ASCII colon",
-            "[^1]: The source.", "[^1]：来源。",
-            "critical: footnotes: footnote definition [^1]: no longer opens the translation: "
-            "start it with [^1]: as written (an ASCII colon)"),
     example("a task box kept", "[ ] Write the report", "[ ] 写报告"),
     example("a ticked box may be written [x] or [X]", "[x] Done", "[X] 完成"),
     example("a task box ticked by the translation",
@@ -675,7 +670,7 @@ TASKS_DRAFTS = {
     "[ ] Update the docs": "[x] 更新文档",
     "[x] Ship the build": "发布构建",
     "He [Smith] agreed.": "他[史密斯]同意了。",
-    "[^1]: Written by the team.": "[^1]: 由团队撰写。",
+    "Written by the team.": "由团队撰写。",
 }
 
 
@@ -745,7 +740,7 @@ def test_approve_clean_leaves_broken_labels_and_boxes_as_drafts(tmp_path: Path) 
         "review: 2 approved, 0 edited, 0 rejected, 4 skipped, 0 held back")
     catalog = read_catalog(root / "locales" / "zh" / "notes.po")
     assert {e.msgid for e in catalog if "fuzzy" not in e.flags} == {
-        "Release notes", "[^1]: Written by the team."}
+        "Release notes", "Written by the team."}
     # Bulk approval without --force holds the critical ones back; the functional one goes.
     result = CliRunner().invoke(app, ["--root", str(root), "review", "--approve-all",
                                       "--reviewer", "Ann Lee <ann@example.org>"])
@@ -770,7 +765,7 @@ def test_the_publication_gate_holds_back_broken_labels_and_boxes(tmp_path: Path)
 
 # Markdown with reference links, footnotes and boxes, and what a translator may do to each piece.
 LABELLED = ["[the post][pt]", "[pt][]", "[pt]", "[Sic]", "[1]", "[^1]", "![a][img]", "[a](/x)",
-            "`[c]`", "\\[", "]", "[", "[x] ", "[ ] ", "a", " ", "中", "[^n]:"]
+            "`[c]`", "\\[", "]", "[", "[x] ", "[ ] ", "a", " ", "中"]
 CHANGED = ["[文章][pt]", "[帖子][]", "[帖子]", "[sic]", "[PT]", "[^一]", "[原文]", "[x]", "[ ]", "x"]
 
 

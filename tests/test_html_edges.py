@@ -5,11 +5,15 @@ fallback serializer keeps."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
+import polib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from l10n.cli import app
 from l10n.formats import FormatOptions
 from l10n.formats import html as fmt
 
@@ -83,6 +87,25 @@ def test_fallback_keeps_the_final_newline_and_names_the_line(
     clean = fmt.render_checked(PAGE.format("<p>Fine</p>"), upper, options=OPTIONS,
                                path="source/y.html")
     assert clean.notes == () and "<p>FINE</p>" in clean.text
+
+
+def test_build_names_the_article_whose_edition_was_re_serialized(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "site"
+    runner = CliRunner()
+    assert runner.invoke(app, ["--root", str(root), "init"]).exit_code == 0
+    (root / "source" / "broken.html").write_text(BROKEN, encoding="utf-8")
+    assert runner.invoke(app, ["--root", str(root), "sync", "--no-mt"]).exit_code == 0
+    po = root / "locales" / "zh" / "broken.po"
+    catalog = polib.pofile(str(po))
+    for entry in catalog:
+        entry.msgstr = "译" + entry.msgid
+    catalog.save()
+    result = runner.invoke(app, ["--root", str(root), "build"])
+    assert result.exit_code == 0, result.output
+    assert ("source/broken.html:1: HTML source positions could not be matched; the edition is "
+            "re-serialized (byte fidelity lost outside the translated text)") in result.output
+    assert capfd.readouterr().err == ""       # the library itself prints nothing
 
 
 def test_fallback_keeps_wbr_void() -> None:

@@ -1,5 +1,6 @@
 """Markdown edge cases found by QA: heading attribute blocks, byte-order marks, line endings other
-than LF, YAML anchors and aliases in front matter, TOML front matter.
+than LF, YAML anchors and aliases in front matter, TOML front matter, footnote definitions, HTML
+blocks (never extracted, and extract says so).
 
 Each case keeps the two properties of ``test_markdown.py``: identity (no translation gives the
 source back byte for byte) and structure (a pseudo-translation renders to the same HTML tree).
@@ -8,7 +9,9 @@ source back byte for byte) and structure (a pseudo-translation renders to the sa
 from __future__ import annotations
 
 import html
+import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
@@ -16,7 +19,9 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from test_markdown import SETTINGS, assert_identity, documents, element_tree, pseudo_for
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+from test_markdown import SETTINGS, _Tree, assert_identity, documents, element_tree, pseudo_for
 from typer.testing import CliRunner
 
 from l10n.cli import app
@@ -364,3 +369,216 @@ def test_a_translation_after_a_leading_rule_cannot_make_front_matter(
 def test_the_edition_language_keeps_anchors_and_aliases_valid(text: str, edition: str) -> None:
     assert md.render(text, lambda m: None, options=FormatOptions(language="zh")) == edition
     assert md.declared_language(edition, "a.md") == "zh"
+
+
+# --------------------------------------------------------------------------------------------
+# Footnote definitions (GFM, Pandoc, MkDocs): one entry each, the [^label]: marker kept out
+
+
+def _definitions(text: str) -> list[str]:
+    """The labels of the footnote definitions, as markdown-it's footnote plugin reads them."""
+    return [t.meta["label"] for t in _FOOTNOTES_IN_PLACE.parse(md.body_text(text))
+            if t.type == "footnote_reference_open"]
+
+
+# CommonMark has no footnotes (to it ``[^1]: Ibid.`` defines a link): the trees of documents with
+# footnotes come from markdown-it's footnote plugin, which renders the footnotes referenced.
+_FOOTNOTES = MarkdownIt("commonmark").enable("table").use(footnote_plugin)
+_FOOTNOTES_IN_PLACE = MarkdownIt("commonmark").enable("table").use(footnote_plugin,
+                                                                   move_to_end=False)
+_REFERENCES = "See[^1][^2][^note][^w][^a-b][^中].\n\n"
+
+
+def _footnote_tree(text: str) -> list[tuple[str, ...]]:
+    tree = _Tree()
+    tree.feed(_FOOTNOTES.render(md.body_text(text)))
+    tree.close()
+    return tree.events
+
+
+def _pseudo_keeping_labels(document: str) -> Callable[[str], str]:
+    """``pseudo_for``, the labels of footnote references kept (it changes letters in place)."""
+    translate = pseudo_for(md.body_text(document))
+
+    def keeping(msgid: str) -> str:
+        chars = list(translate(msgid))
+        for label in re.finditer(r"\[\^[^\] \t]+\]", msgid):
+            chars[label.start():label.end()] = label.group()
+        return "".join(chars)
+    return keeping
+
+
+def assert_footnotes_kept(text: str) -> None:
+    """Identity; a pseudo-translation renders to the same tree (footnotes and all), its blocks
+    extract as the translations of the source's, and every definition is still one."""
+    text = _REFERENCES + text
+    assert_identity(text)
+    segments = md.extract(text, "doc.md", options=OPTIONS)
+    translate = _pseudo_keeping_labels(text)
+    edition = md.render(text, translate, options=OPTIONS)
+    assert _footnote_tree(edition) == _footnote_tree(text)
+    again = md.extract(edition, "doc.md", options=OPTIONS)
+    assert [(html.unescape(s.msgid), s.kind) for s in again] == \
+        [(html.unescape(translate(s.msgid)), s.kind) for s in segments]
+    assert _definitions(edition) == _definitions(text)
+    # and the definitions found are the footnote plugin's
+    assert [t.meta["label"] for t in md.block_tokens(text) if t.type == "footnote_open"] == \
+        _definitions(text)
+
+
+@pytest.mark.parametrize(("text", "segments", "edition"), [
+    ("[^1]: The footnote text.\n[^note]: Another note.\n",
+     [(1, "footnote", "The footnote text."), (2, "footnote", "Another note.")],
+     "[^1]: THE FOOTNOTE TEXT.\n[^note]: ANOTHER NOTE.\n"),
+    ("Said[^1].\n\n[^1]: Wrapped\n    indented line\nand a lazy one.\n[^2]: Next.\n",
+     [(1, "paragraph", "Said[^1]."), (3, "footnote", "Wrapped indented line and a lazy one."),
+      (6, "footnote", "Next.")],
+     "SAID[^1].\n\n[^1]: WRAPPED INDENTED LINE AND A LAZY ONE.\n[^2]: NEXT.\n"),
+    # a definition interrupts a paragraph, as in GFM and Python-Markdown
+    ("Para line\n[^1]:\tNote.\n", [(1, "paragraph", "Para line"), (2, "footnote", "Note.")],
+     "PARA LINE\n[^1]:\tNOTE.\n"),
+    # one word, a URL, a quoted word: CommonMark would take each for a link reference definition
+    ("[^1]: Ibid.\n[^2]: https://example.com/a\n[^w]: Word \"title\"\n",
+     [(1, "footnote", "Ibid."), (2, "footnote", "https://example.com/a"),
+      (3, "footnote", 'Word "title"')],
+     "[^1]: IBID.\n[^2]: HTTPS://EXAMPLE.COM/A\n[^w]: WORD \"TITLE\"\n"),
+    ("[^1]:\n    The text is below.\n", [(2, "footnote", "The text is below.")],
+     "[^1]:\n    THE TEXT IS BELOW.\n"),
+    ("> [^1]: Quoted.\n> [^2]: Twice.\n", [(1, "footnote", "Quoted."), (2, "footnote", "Twice.")],
+     "> [^1]: QUOTED.\n> [^2]: TWICE.\n"),
+    ("- [^1]: Listed.\n  [^2]: Twice.\n", [(1, "footnote", "Listed."), (2, "footnote", "Twice.")],
+     "- [^1]: LISTED.\n  [^2]: TWICE.\n"),
+    ("[^中文]: 注释。\n", [(1, "footnote", "注释。")], "[^中文]: 注释。\n"),
+    # a definition is a container: more paragraphs indented after a blank line, a list
+    ("[^1]: First.\n\n    Second *one*.\n\nAfter.\n",
+     [(1, "footnote", "First."), (3, "footnote", "Second *one*."), (5, "paragraph", "After.")],
+     "[^1]: FIRST.\n\n    SECOND *ONE*.\n\nAFTER.\n"),
+    ("[^1]: The note.\n    - a dash\n", [(1, "footnote", "The note."), (2, "list item", "a dash")],
+     "[^1]: THE NOTE.\n    - A DASH\n"),
+    ("[^1]: ![A chart](/c.png)\n", [(1, "image alt text", "A chart")],
+     "[^1]: ![A CHART](/c.png)\n"),
+    # what is no definition: a space in the label, an indented line, a reference, no colon
+    ("[^a b]: Not one.\n", [(1, "paragraph", "[^a b]: Not one.")], "[^A B]: NOT ONE.\n"),
+    ("Para\n    [^1]: continues it.\n", [(1, "paragraph", "Para [^1]: continues it.")],
+     "PARA [^1]: CONTINUES IT.\n"),
+    ("See[^1] and [^2].\n", [(1, "paragraph", "See[^1] and [^2].")], "SEE[^1] AND [^2].\n"),
+    ("[^1] No colon.\n", [(1, "paragraph", "[^1] No colon.")], "[^1] NO COLON.\n"),
+    ("[^1]:\n", [], "[^1]:\n"),
+])
+def test_each_footnote_definition_is_its_own_entry_without_its_label(
+        text: str, segments: list[tuple[int, str, str]], edition: str) -> None:
+    assert _segments(text) == segments
+    # (upper case keeps the labels the translation holds: [^a b] stays a label-like text)
+    assert md.render(text, lambda m: m.upper().replace("[^A B]", "[^A B]"), options=OPTIONS) \
+        == edition
+    assert_footnotes_kept(text)
+
+
+def test_a_translation_cannot_add_or_break_a_footnote_definition() -> None:
+    text = "[^1]: Note.\n\nPara.\n"
+    edition = md.render(text, {"Note.": "注释\n[^2]: 不是", "Para.": "[^3]: 不是定义"}.get,
+                        options=OPTIONS)
+    assert edition == "[^1]: 注释  \n          [^2]: 不是\n\n\\[^3]: 不是定义\n"
+    assert _definitions(edition) == ["1"]
+    assert [kind for _, kind, _ in _segments(edition)] == ["footnote", "paragraph"]
+    # A translation that opens a block after the marker is escaped: still the footnote's text.
+    assert md.render("[^1]: Note.\n", {"Note.": "- 列表"}.get, options=OPTIONS) == \
+        "[^1]: \\- 列表\n"
+
+
+_NOTE_TEXTS = st.sampled_from(["The note.", "Ibid.", "A *marked* note with `code`.", "注释。",
+                               "https://example.com/x", 'Word "title"', "", "x", "See[^2] too."])
+_NOTE_LINES = st.sampled_from(["continued line", "more *text* here", "- a dash", "# a hash",
+                               "[^9]: indented", "1. one", "> quote", "中文"])
+_NOTE_CONTAINERS = {"": "", "> ": "> ", "- ": "  ", "1. ": "   "}
+
+
+@st.composite
+def _footnote_definitions(draw: st.DrawFn) -> str:
+    container = draw(st.sampled_from(sorted(_NOTE_CONTAINERS)))
+    inside = _NOTE_CONTAINERS[container]
+    lines = []
+    for number in range(draw(st.integers(1, 3))):
+        label = draw(st.sampled_from(["1", "note", "a-b", "中"]))
+        space = draw(st.sampled_from([" ", "  ", "\t", ""]))
+        lines.append((inside if number else container) + f"[^{label}]:{space}"
+                     + draw(_NOTE_TEXTS))
+        for _ in range(draw(st.integers(0, 2))):
+            # indented: the definition's; lazy: the paragraph's (either way, the definition's)
+            lines.append(inside + draw(st.sampled_from(["    ", "     "])) + draw(_NOTE_LINES))
+        if draw(st.integers(0, 3)) == 0:  # a second paragraph: indented after a blank line
+            lines.append(inside.rstrip())
+            lines.append(inside + "    " + draw(_NOTE_LINES))
+    return "\n".join(lines)
+
+
+@SETTINGS
+@given(documents(), _footnote_definitions(), st.sampled_from(["\n\n", "\n"]))
+def test_footnote_definitions_keep_identity_structure_and_their_markers(
+        document: str, definitions: str, joint: str) -> None:
+    if "\r\n" in document:
+        definitions = definitions.replace("\n", "\r\n")
+        joint = joint.replace("\n", "\r\n")
+    tokens = md.block_tokens(document)
+    if tokens and tokens[-1].type == "table_close":
+        joint += joint  # right after a table, the lines are its rows (their first cell escaped)
+    text = document.rstrip("\r\n") + joint + definitions + "\n"
+    assert_footnotes_kept(text)
+    notes = [s for s in md.extract(text, "a.md", options=OPTIONS) if s.kind == "footnote"]
+    assert all(not FOOTNOTE_MARKER.match(s.msgid) for s in notes)
+
+
+FOOTNOTE_MARKER = re.compile(r"\[\^[^\] \t]+\]:")
+
+
+def test_a_built_edition_keeps_each_footnote_definition(tmp_path: Path) -> None:
+    source = b"Said[^1].\n\n[^1]: The footnote text.\n[^note]: Another note.\n"
+    english, chinese = _build(tmp_path, source, {
+        "Said[^1].": "说过[^1]。", "The footnote text.": "脚注正文。", "Another note.": "另一条。"})
+    assert english == source
+    assert chinese == "说过[^1]。\n\n[^1]: 脚注正文。\n[^note]: 另一条。\n".encode()
+
+
+# --------------------------------------------------------------------------------------------
+# HTML blocks are never extracted: extract says so, once per article
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    ("# T\n\n<div class=\"note\">\nSome *text* here.\n</div>\n", [3]),
+    ("<p>One</p>\n\nPara\n\n<p>Two</p>\n", [1, 5]),
+    ("---\ntitle: T\n---\n<aside>Aside</aside>\n", [4]),  # line numbers are the file's
+    ("> <div>Quoted</div>\n", [1]),
+    ("<!-- a comment with words -->\n", []),
+    ("<br>\n\n<hr/>\n\n<p>&nbsp;&#8212;</p>\n", []),
+    ("<script>\nvar x = 1;\n</script>\n\n<style>p { color: red }</style>\n", []),
+    ("<pre>\ncode here\n</pre>\n", []),
+    ("Inline <b>HTML</b> is in the paragraph's msgid.\n", []),
+    ("```\n<div>fenced</div>\n```\n", []),
+])
+def test_html_blocks_with_text_are_found(text: str, lines: list[int]) -> None:
+    assert md.html_blocks_with_text(text) == lines
+
+
+def test_extract_and_sync_say_once_per_article_that_html_blocks_stay_untranslated(
+        tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    _run(root, "init")
+    (root / "source" / "a.md").write_text("# A\n\n<div>\nNot *translated*.\n</div>\n\n"
+                                          "<!-- no note for a comment -->\n", encoding="utf-8")
+    (root / "source" / "b.md").write_text("<p>One</p>\n\nText.\n\n<p>Two</p>\n",
+                                          encoding="utf-8")
+    (root / "source" / "c.md").write_text("# C\n\n<br>\n", encoding="utf-8")
+    notes = [("source/a.md:3: an HTML block is not translated (its text stays in the source "
+              "language)"),
+             ("source/b.md:1: 2 HTML blocks are not translated (lines 1, 5; their text stays in "
+              "the source language)")]
+    for _ in range(2):  # written, then unchanged: the same notes
+        output = _run(root, "extract").splitlines()
+        assert [line for line in output if "HTML" in line] == notes
+    first = _run(root, "sync", "--no-mt").splitlines()  # writes catalogs and editions
+    assert [line for line in first if "HTML" in line] == notes
+    second = _run(root, "sync", "--no-mt").splitlines()  # nothing changed: from sync's record
+    assert [line for line in second if "HTML" in line] == notes
+    assert _run(root, "sync", "--no-mt").splitlines() == second
+    (root / "source" / "a.md").write_text("# A\n\nNo HTML now.\n", encoding="utf-8")
+    assert [line for line in _run(root, "extract").splitlines() if "HTML" in line] == notes[1:]

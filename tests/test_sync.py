@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 from pathlib import Path
 
@@ -113,8 +114,9 @@ def test_build_names_the_entry_that_would_change_the_document_structure(
     real = build_module.render_edition
 
     def broken(project, article, language, table):  # type: ignore[no-untyped-def]
-        text = real(project, article, language, table)
-        return text.replace("# 译田渊栋 leaves FAIR", "译田渊栋 leaves FAIR")
+        rendered = real(project, article, language, table)
+        return dataclasses.replace(rendered, text=rendered.text.replace(
+            "# 译田渊栋 leaves FAIR", "译田渊栋 leaves FAIR"))
 
     monkeypatch.setattr(build_module, "render_edition", broken)
     result = runner.invoke(app, ["--root", str(root), "build"])

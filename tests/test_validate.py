@@ -90,6 +90,12 @@ def test_link_targets_and_anchors() -> None:
                                                         "link dog.png added"]
 
 
+def test_a_footnote_definition_is_no_link_reference() -> None:
+    # To CommonMark "[^1]: Ibid." defines a link to "Ibid."; extract reads it as a footnote.
+    source = "Text.[^1]\n\n[^1]: Ibid.\n"
+    assert md(source, "文本。[^1]\n\n[^1]: 同上。\n") == []
+
+
 def test_code_blocks_are_compared_exactly() -> None:
     source = "Text\n\n```sh\nmake\n```\n\n    indented\n"
     assert md(source, "文本\n\n```sh\nmake all\n```\n\n    indented\n") == ["code block 1 changed"]

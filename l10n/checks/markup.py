@@ -171,8 +171,7 @@ def reference_changes(pair: Pair) -> Iterator[str]:
 @check("footnotes", "critical", formats=("markdown",))
 def footnotes(pair: Pair) -> Iterator[str]:
     """Footnote references [^label] kept as written."""
-    if _short(pair) or (brackets(pair.msgid).footnotes == brackets(pair.msgstr).footnotes
-                        and _DEFINITION.match(pair.msgid) is None):
+    if _short(pair) or brackets(pair.msgid).footnotes == brackets(pair.msgstr).footnotes:
         return iter(())
     return footnote_changes(pair)
 
@@ -184,18 +183,6 @@ def footnote_changes(pair: Pair) -> Iterator[str]:
                         _missing(target.footnotes, source.footnotes),
                         "keep [{}] as written", "the source has no footnote [{}]",
                         unpaired="missing")
-    # A footnote's definition ([^1]: text) is one only while "[^1]:" opens the block.
-    definition = _DEFINITION.match(pair.msgid)
-    if definition is not None:
-        written = _DEFINITION.match(pair.msgstr)
-        if written is None or label_key(written.group(1)) != label_key(definition.group(1)):
-            label = definition.group(1)
-            yield (f"footnote definition [{label}]: no longer opens the translation: start it "
-                   f"with [{label}]: as written (an ASCII colon)")
-
-
-# A footnote definition at the start of a string.
-_DEFINITION = re.compile(r"[ \t]*\[(\^[^\[\]]+)\]:")
 
 
 # A task list box at the start of a translation, whether or not a space follows it.

@@ -3,6 +3,9 @@
 - ``extract(text, path, *, options) -> list[Segment]``: the translatable blocks, in order;
 - ``render(text, lookup, *, options) -> str``: the same document with each block whose msgid
   ``lookup`` translates replaced by its translation; every other byte is kept;
+- ``render_checked(text, lookup, *, options, path) -> Rendered``: ``render``, and notes
+  (``path:line: …``) on how the edition was made that its reader should know (the build prints
+  them);
 - ``declared_language(text, path) -> str | None`` and ``language_line(text) -> int | None``:
   the language the document says it is written in, and the line that says so.
 
@@ -29,6 +32,14 @@ class FormatOptions:
     language: str | None = None
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """An edition, and what the user should know about how it was made (``path:line: …``)."""
+
+    text: str
+    notes: tuple[str, ...] = ()
+
+
 class Format(Protocol):
     NAME: str
     SUFFIXES: tuple[str, ...]
@@ -36,6 +47,9 @@ class Format(Protocol):
     def extract(self, text: str, path: str, *, options: FormatOptions) -> list[Segment]: ...
 
     def render(self, text: str, lookup: Lookup, *, options: FormatOptions) -> str: ...
+
+    def render_checked(self, text: str, lookup: Lookup, *, options: FormatOptions,
+                       path: str) -> Rendered: ...
 
     def declared_language(self, text: str, path: str) -> str | None: ...
 

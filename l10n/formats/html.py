@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
 
 from l10n.errors import SourceError
-from l10n.formats import FormatOptions
+from l10n.formats import FormatOptions, Rendered
 from l10n.formats.html_markup import markup_problems
 from l10n.formats.html_nodes import (
     VOID,
@@ -49,6 +48,7 @@ NAME = "html"
 SUFFIXES = (".html", ".htm")
 
 log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())   # a library: the application decides what is shown
 
 ATTRIBUTES = ("title", "alt", "placeholder", "aria-label")
 # ``<input type=submit value="Send">``: the value is the button's visible label.
@@ -232,14 +232,6 @@ def _language(tree: Any) -> str | None:
     root = tree.getroot()
     value = (root.get("lang") or root.get("xml:lang") or "").strip()
     return value or None
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """An edition, and what the user should know about how it was made (``path:line: …``)."""
-
-    text: str
-    notes: tuple[str, ...] = ()
 
 
 def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:

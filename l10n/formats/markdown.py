@@ -13,8 +13,12 @@ the backslash when the source wrote one). How a translation is written back, so 
 change the block structure, is in ``markdown_write.py``; front matter is in ``frontmatter.py``.
 
 A heading's trailing attribute block (``## Install {#install .cls}``) is markup for the site
-generator, not prose: it stays out of the msgid and in the edition. A leading byte-order mark is
-no text and is kept; the line breaks a translation adds are the source's (CRLF stays CRLF).
+generator, not prose: it stays out of the msgid and in the edition. So does a footnote
+definition's ``[^label]:`` marker (GFM, Pandoc, MkDocs; not CommonMark): the definition is a
+container, like a list item, and each of its paragraphs is a block of kind ``footnote``. HTML
+blocks are never extracted; ``html_blocks_with_text`` says where they hold text. A leading
+byte-order mark is no text and is kept; the line breaks a translation adds are the source's
+(CRLF stays CRLF).
 """
 
 from __future__ import annotations
@@ -32,9 +36,9 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from l10n.errors import SourceError
-from l10n.formats import FormatOptions, frontmatter
+from l10n.formats import FormatOptions, Rendered, frontmatter
 from l10n.formats.frontmatter import FrontMatter
-from l10n.formats.markdown_blocks import BlockRule, block_parser, rule
+from l10n.formats.markdown_blocks import BlockRule, block_parser, footnote, rule
 from l10n.formats.markdown_write import TRIM, Block, odd_backslashes, write
 from l10n.segment import Lookup, Segment
 
@@ -49,6 +53,10 @@ def _block_parser() -> MarkdownIt:
              "blockquote"], "lheading": [], "paragraph": []}
     for name, alt in rules.items():
         md.block.ruler.at(name, _recording(rule(name)), {"alt": alt})
+    # Footnote definitions are containers, like list items (not CommonMark; GFM, Pandoc, MkDocs),
+    # ending a paragraph as in markdown-it-footnote (a lazy line of a block quote or a table row
+    # stays one).
+    md.block.ruler.before("reference", "footnote", footnote, {"alt": ["paragraph", "reference"]})
     return md
 
 
@@ -84,6 +92,12 @@ class _Document:
 def extract(text: str, path: str, *, options: FormatOptions) -> list[Segment]:
     """The translatable blocks of a Markdown article, in document order."""
     return [Segment(b.msgid, path, b.line, b.kind) for b in _parse(text, path, options).blocks]
+
+
+def render_checked(text: str, lookup: Lookup, *, options: FormatOptions, path: str) -> Rendered:
+    """``render``: a Markdown edition is always the source text with translations spliced in,
+    so there is nothing more to say about how it was made."""
+    return Rendered(render(text, lookup, options=options))
 
 
 def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
@@ -247,14 +261,32 @@ def block_tokens(text: str) -> list[Token]:
     return _body(text, None).parsed.tokens
 
 
+def html_blocks_with_text(text: str) -> list[int]:
+    """The first lines (1-based) of the article's HTML blocks that hold text: never extracted,
+    their text stays in the source language. Tags, comments, character references and the
+    content of script, style, pre, code and textarea elements are not text."""
+    if "<" not in text:
+        return []
+    return [token.map[0] + 1 for token in block_tokens(text)
+            if token.type == "html_block" and token.map
+            and any(ch.isalpha() for ch in _NOT_TEXT.sub("", token.content))]
+_NOT_TEXT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)|<(script|style|pre|code|textarea)\b[\s\S]*?"
+                       r"(?:</\1\s*>|\Z)|<[^>]*>?|&#?\w+;", re.IGNORECASE)
+
+
+# What a paragraph is called after the container it is in.
+_CONTAINERS = {"blockquote_open": "block quote", "list_item_open": "list item",
+               "footnote_open": "footnote"}
+
+
 def _markdown_blocks(tokens: list[Token], lines: list[str], original: list[int],
                      env: dict[str, object]) -> Iterator[Block]:
     containers: list[str] = []
     for token in tokens:
         kind = token.type
-        if kind in ("blockquote_open", "list_item_open"):
-            containers.append("block quote" if kind == "blockquote_open" else "list item")
-        elif kind in ("blockquote_close", "list_item_close"):
+        if kind in _CONTAINERS:
+            containers.append(_CONTAINERS[kind])
+        elif kind in ("blockquote_close", "list_item_close", "footnote_close"):
             containers.pop()
         elif kind == "paragraph_open":
             where = containers[-1] if containers else "paragraph"

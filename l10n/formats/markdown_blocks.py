@@ -26,12 +26,16 @@ overhead for us, and are removed here:
 
 ``tests/test_markdown.py`` checks that this parser and markdown-it-py's own make the same tokens
 for every CommonMark example and every generated document.
+
+``footnote`` is the one rule that is not CommonMark's: ``markdown.py`` adds it to the parser it
+extracts with, for the footnote definitions of GFM, Pandoc and MkDocs.
 """
 
 from __future__ import annotations
 
 import importlib
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -55,7 +59,7 @@ _RULE_MODULES = ("blockquote", "code", "fence", "heading", "hr", "html_block", "
 _FIRST: dict[str, str | None] = {
     "fence": "`~", "blockquote": ">", "hr": "*-_", "list": "*+-0123456789", "html_block": "<",
     "heading": "#", "reference": "[", "table": "", "code": "", "lheading": None,
-    "paragraph": None}
+    "paragraph": None, "footnote": "["}
 
 
 class _Silent:
@@ -265,6 +269,51 @@ class _ParserBlock(ParserBlock):
                 empty_before = True
                 line += 1
                 state.line = line
+
+
+# A footnote definition's marker: "[^label]:", no space, tab or "]" in the label (GFM's rule).
+FOOTNOTE_MARKER = re.compile(r"\[\^([^\] \t]+)\]:")
+
+
+def footnote(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A footnote definition (GFM, Pandoc, MkDocs, markdown-it-footnote; not CommonMark, which
+    reads ``[^1]: Ibid.`` as a link reference definition): ``[^label]:`` opens a container as
+    a list marker does. Its first line's text, the lines indented 4 columns past the marker's
+    own indentation and the lazy continuations of its paragraphs are its content. Tokens:
+    ``footnote_open`` (``meta["label"]``) and ``footnote_close``."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    src = state.src
+    position = state.bMarks[start] + state.tShift[start]
+    if not src.startswith("[^", position):  # most lines offered: a link reference definition
+        return False
+    marker = FOOTNOTE_MARKER.match(src, position, state.eMarks[start])
+    if marker is None:
+        return False
+    if silent:
+        return True
+    opening = state.push("footnote_open", "", 1)
+    opening.meta = {"label": marker.group(1)}
+    old = (state.bMarks[start], state.tShift[start], state.sCount[start], state.parentType)
+    # The content starts after the marker and the spaces after it, as a list item's does.
+    after = marker.end()
+    column = initial = state.sCount[start] + after - position
+    stop = after
+    while stop < state.eMarks[start] and src[stop] in " \t":
+        column += 4 - column % 4 if src[stop] == "\t" else 1
+        stop += 1
+    state.bMarks[start], state.tShift[start] = after, stop - after
+    state.sCount[start] = column - initial
+    state.blkIndent += 4
+    state.parentType = "footnote"
+    if state.sCount[start] < state.blkIndent:
+        state.sCount[start] += state.blkIndent
+    state.md.block.tokenize(state, start, end)
+    state.blkIndent -= 4
+    state.bMarks[start], state.tShift[start], state.sCount[start], state.parentType = old
+    opening.map = [start, state.line]
+    state.push("footnote_close", "", -1)
+    return True
 
 
 _OWN = {"lheading": lheading, "paragraph": paragraph}

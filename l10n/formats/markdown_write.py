@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from l10n.formats import frontmatter
-from l10n.formats.markdown_blocks import block_parser
+from l10n.formats.markdown_blocks import FOOTNOTE_MARKER, block_parser
 
 # What CommonMark trims around a paragraph or a table cell (markdown-it's set).
 TRIM = "\t\n\v\f\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
        "\u200a\u2028\u2029\u202f\u205f\u3000"
-# A continuation line starting like this could open a block; 4 spaces of indent make it text.
-_OPENS_BLOCK = re.compile(r"[#>+*=_~`<|:-]|\d{1,9}[.)]")
+# A continuation line starting like this could open a block (a footnote definition's marker
+# too); 4 spaces of indent make it text.
+_OPENS_BLOCK = re.compile(rf"[#>+*=_~`<|:-]|\d{{1,9}}[.)]|{FOOTNOTE_MARKER.pattern}")
 # A first line starting like this is checked with the parser before it is written.
 _MAY_OPEN_BLOCK = re.compile(r"[#>+*=_~`<|:\[-]|\d")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
@@ -72,7 +73,9 @@ def _write_flow(block: Block, translation: str) -> str | None:
     if block.opens_line and _MAY_OPEN_BLOCK.match(parts[0]):
         expected = "heading_open" if block.underline else "paragraph_open"
         probe = "\n".join(parts) + ("\n" + block.underline if block.underline else "")
-        if _block_types(probe) != [expected, "inline", expected.replace("open", "close")]:
+        # A footnote definition is no block to the probe (CommonMark), but one to the site.
+        if FOOTNOTE_MARKER.match(parts[0]) or _block_types(probe) != [
+                expected, "inline", expected.replace("open", "close")]:
             parts[0] = _escape_first(parts[0])
     out = []
     for part in parts[:-1]:

@@ -70,13 +70,13 @@ def test_unknown_engine_and_misplaced_url_are_settings_to_correct_exit_1() -> No
     assert not isinstance(misplaced.value, EngineError) and misplaced.value.exit_code == 1
 
 
-
 def test_a_url_for_another_engine_on_the_command_line_exits_1(workspace: Path) -> None:
     result = CliRunner().invoke(app, ["--root", str(workspace), "translate", "--engine", "google",
                                       "--engine-url", "http://127.0.0.1:1/"])
     assert result.exit_code == 1
     assert result.stderr == ("error: --engine-url only applies to libre, not google "
                              "(drop --engine-url or use --engine libre)\n")
+
 
 def test_libre_without_key_talks_to_a_server_that_needs_none(
         monkeypatch: pytest.MonkeyPatch) -> None:

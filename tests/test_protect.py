@@ -157,6 +157,8 @@ def test_every_placeholder_is_numbered_once_in_order(text: str) -> None:
      ["<code1>x &lt; y</code1>", "<kbd2>Ctrl</kbd2>"]),
     ("Type <samp1>Error: no <em2>file</em2></samp1> then <var3>n</var3>", "Type {1} then {2}",
      ["<samp1>Error: no <em2>file</em2></samp1>", "<var3>n</var3>"]),
+    # The same elements the code check holds to their content: <tt> too.
+    ("List with <tt1>ls -l</tt1> here", "List with {1} here", ["<tt1>ls -l</tt1>"]),
     ("<a1>see <code2>f()</code2></a1> now", "{1}see {2}{3} now",
      ["<a1>", "<code2>f()</code2>", "</a1>"]),
     # Raw HTML in a Markdown paragraph, any case, with attributes.

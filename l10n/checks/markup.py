@@ -57,9 +57,10 @@ def images(pair: Pair) -> Iterator[str]:
 def code_spans(pair: Pair) -> Iterator[str]:
     """Code is never translated: the same code spans, byte for byte, and the same content in
     each code element (<code>, <kbd>, <samp>, <var>, <tt>); either in any order."""
-    if pair.context.format_name == "html" and LITERAL_TAG.search(pair.msgid) is None \
-            and LITERAL_TAG.search(pair.msgstr) is None:
-        return iter(())   # no code element, and an HTML article has no code spans
+    if pair.context.format_name == "html" and LITERAL_TAG.search(pair.msgid) is None:
+        # No code element to keep (one only the translation has is the markup check's), and an
+        # HTML article has no code spans.
+        return iter(())
     return code_changes(pair)
 
 

@@ -136,8 +136,12 @@ def serialize(tree: Any, *, fragment: bool, source: str) -> str:
     return text.rstrip(WS) + trailing if text.strip(WS) else text
 
 
+# HTML5's void elements that libxml2 does not know: its parser reads what follows ``<wbr>`` as
+# content (and may even nest the next paragraph inside it); its serializer closes them.
+_LXML_UNKNOWN_VOID = frozenset(["embed", "keygen", "source", "track", "wbr"])
+_UNKNOWN_NAMES = "|".join(sorted(_LXML_UNKNOWN_VOID))
 # What lxml writes for an (empty) void element it does not know.
-_VOID_END = re.compile(r"(<(embed|keygen|source|track|wbr)\b[^<>]*>)</\2>")
+_VOID_END = re.compile(rf"(<({_UNKNOWN_NAMES})\b[^<>]*>)</\2>")
 
 
 # --------------------------------------------------------------------------------------------
@@ -210,9 +214,7 @@ class _Positions:
         return span
 
 
-# Void elements libxml2's HTML parser does not know: without a ``/>`` it reads what follows
-# ``<wbr>`` as its content (and may even nest the next paragraph inside it).
-_UNKNOWN_VOID = re.compile(r"<(?:embed|keygen|source|track|wbr)[\t\n\f\r />]", re.IGNORECASE)
+_UNKNOWN_VOID = re.compile(rf"<(?:{_UNKNOWN_NAMES})[\t\n\f\r />]", re.IGNORECASE)
 
 
 def self_close_voids(text: str) -> str:
@@ -235,9 +237,6 @@ def self_close_voids(text: str) -> str:
             pos = match.end()
     out.append(text[pos:])
     return "".join(out)
-
-
-_LXML_UNKNOWN_VOID = frozenset(["embed", "keygen", "source", "track", "wbr"])
 
 
 def _positions(text: str, tree: Any) -> _Positions:

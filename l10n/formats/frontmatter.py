@@ -99,19 +99,18 @@ def _fenced(text: str, opening: str, closing: tuple[str, ...], key: re.Pattern[s
 def without_front_matter(edition: str) -> str:
     """The edition of a Markdown text that opens with a rule, not front matter, kept so: when
     a translation made the line that decides (``key: value`` after ``---``) look like a key,
-    its first character is written as a character reference."""
-    for _ in range(4):
-        try:
-            if front_matter(edition, None) is None:
-                break
-        except SourceError:
-            pass
-        start = _opening_key_line(edition)
-        if start is None:
-            break
-        start += len(edition[start:]) - len(edition[start:].lstrip(" \t"))
-        edition = f"{edition[:start]}&#{ord(edition[start])};{edition[start + 1:]}"
-    return edition
+    its first character is written as a character reference (no key, YAML's or TOML's, starts
+    with ``&``: one is enough)."""
+    try:
+        if front_matter(edition, None) is None:
+            return edition
+    except SourceError:
+        pass  # malformed front matter is front matter all the same
+    start = _opening_key_line(edition)
+    if start is None:
+        return edition
+    start += len(edition[start:]) - len(edition[start:].lstrip(" \t"))
+    return f"{edition[:start]}&#{ord(edition[start])};{edition[start + 1:]}"
 
 
 def _opening_key_line(text: str) -> int | None:

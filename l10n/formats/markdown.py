@@ -385,8 +385,9 @@ def _atx(column: tuple[int, int, int], lines: list[str], original: list[int], ki
     position = start
     while position < end and text[position] == "#":
         position += 1
-    stop = _closing_sequence(text, position, len(text[:end].rstrip(" \t")))
-    closed = stop < len(text[:end].rstrip(" \t"))
+    trimmed = len(text[:end].rstrip(" \t"))
+    stop = _closing_sequence(text, position, trimmed)
+    closed = stop < trimmed
     content_end = len(text[:stop].rstrip(" \t"))
     attributes = _attributes(text, position, content_end)
     if attributes < content_end:  # kept out of the msgid; closing #s may precede them (Pandoc)

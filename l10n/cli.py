@@ -255,13 +255,10 @@ EngineOption = Annotated[
 
 def http_url(value: str | None) -> str | None:
     """--engine-url: an http(s) URL with a host, or a usage error naming the option."""
-    from urllib.parse import urlsplit
+    from l10n.settings import is_http_url
 
-    if value is not None:
-        parts = urlsplit(value.strip())
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-            raise typer.BadParameter(
-                f"{value!r} is not an http(s) URL such as http://localhost:5000/")
+    if value is not None and not is_http_url(value):
+        raise typer.BadParameter(f"{value!r} is not an http(s) URL such as http://localhost:5000/")
     return value
 
 

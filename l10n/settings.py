@@ -195,8 +195,8 @@ def _kind(value: object) -> str:
             list: "a list"}.get(type(value), "a date")
 
 
-def _http_url(value: str) -> bool:
-    """True for an http(s) URL with a host."""
+def is_http_url(value: str) -> bool:
+    """True for an http(s) URL with a host (engine_url, and --engine-url on the command line)."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(value.strip())
@@ -273,8 +273,7 @@ class _Checker:
         if "engine" in self.raw and settings.engine.lower() not in ENGINE_NAMES:
             raise self.fail("engine", f'engine "{settings.engine}" is not one of '
                             + ", ".join(ENGINE_NAMES))
-        # The same rule as the command line's --engine-url.
-        if settings.engine_url is not None and not _http_url(settings.engine_url):
+        if settings.engine_url is not None and not is_http_url(settings.engine_url):
             raise self.fail("engine_url", f'engine_url "{settings.engine_url}" is not an http(s) '
                             "URL such as http://localhost:5000/")
         spacing = settings.zh_latin_spacing

@@ -141,13 +141,13 @@ def workspace_signature(project: Project) -> str:
 
 
 def pending_drafts(project: Project, languages: Sequence[str] | None,
-                   articles: Sequence[Article] | None = None) -> dict[str, int]:
+                   articles: Sequence[Article]) -> dict[str, int]:
     """Drafts waiting for a reviewer, per language, in the catalogs of current articles only: a
     catalog whose article is gone is kept for its translations, not reviewed (counts cached by
     each catalog's content hash)."""
     state = State(project.state_dir / "state.json")
     pending: dict[str, int] = {}
-    for article in project.articles() if articles is None else articles:
+    for article in articles:
         for language in project.target_languages(article, languages):
             path = project.catalog_path(language, article.slug)
             if not path.exists():

@@ -283,8 +283,9 @@ def test_zh_cn_catalogs_stay_where_they_are(workspace: Path) -> None:
         code, out, err = invoke(workspace, "status", "--json", "--lang", spelling)
         assert code == 0, err
         assert '"language": "zh_CN"' in out and "zh_TW" not in out
-    code, _, err = invoke(workspace, "status", "--lang", "zh_Hant")
+    code, out, err = invoke(workspace, "status", "--json", "--lang", "zh_Hant")
     assert code == 0, err
+    assert '"language": "zh_TW"' in out and "zh_CN" not in out
 
 
 def test_an_article_in_another_spelling_of_a_target_is_not_translated_into_it(

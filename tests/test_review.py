@@ -524,7 +524,6 @@ def test_reviewer_defaults_to_git_config_then_the_login_name(tmp_path: Path) -> 
     assert header(root)["Last-Translator"] == getpass.getuser()
 
 
-
 def test_a_git_user_name_on_two_lines_is_refused_before_anything_is_written(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A line break in Last-Translator would end the header field and start another.
@@ -574,6 +573,7 @@ def test_the_library_refuses_a_reviewer_that_would_break_the_header(tmp_path: Pa
     assert po_path(root).read_bytes() == before
     # Spaces of other kinds are names like any other.
     assert approve(project, title, reviewer="Ann\u00a0Lee <ann@example.org>").result == "approved"
+
 
 # -- the library ------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -93,3 +94,13 @@ def decode_utf8(data: bytes, *, path: str | Path, error: type[L10nError] = L10nE
 def _rebuild(cls: type[L10nError], message: str, path: str | None, line: int | None,
              hint: str | None) -> L10nError:
     return cls(message, path=path, line=line, hint=hint)
+
+
+def toml_problem(error: Exception) -> tuple[str, int | None]:
+    """What a ``tomllib.TOMLDecodeError`` says and the line it names (None at the end of the
+    document): tomllib (3.11) puts the place in the message only, "... (at line 3, column 5)"."""
+    message = str(error)
+    at = re.search(r" ?\((?:at line (\d+), column \d+|at end of document)\)$", message)
+    if at is None:
+        return message, None
+    return message[:at.start()], int(at.group(1)) if at.group(1) else None

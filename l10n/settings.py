@@ -16,7 +16,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global, get_locale_identifier, parse_locale
 
-from l10n.errors import ConfigError, decode_utf8
+from l10n.errors import ConfigError, decode_utf8, toml_problem
 
 
 @dataclass(frozen=True)
@@ -178,16 +178,9 @@ def load_settings(pyproject: Path) -> Settings:
 
 
 def _toml_error(exc: tomllib.TOMLDecodeError, text: str, path: Path) -> ConfigError:
-    # tomllib (3.11) puts the place in the message only: "... (at line 3, column 5)".
-    message = str(exc)
-    line: int | None = None
-    if at := re.search(r" \(at line (\d+), column \d+\)$", message):
-        line = int(at.group(1))
-    elif at := re.search(r" \(at end of document\)$", message):
-        line = max(len(text.splitlines()), 1)
-    if at:
-        message = message[:at.start()]
-    return ConfigError(f"invalid TOML: {message}", path=path, line=line)
+    message, line = toml_problem(exc)
+    return ConfigError(f"invalid TOML: {message}", path=path,
+                       line=line or max(len(text.splitlines()), 1))   # None: at the end
 
 
 def _kind(value: object) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from l10n.errors import SourceError
+from l10n.errors import SourceError, toml_problem
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _YAML_KEY = re.compile(r"""[^\s#\-\[\]{}>|*&!%@`'"?,][^:]*:(?:[ \t]|$)|["'][^"']+["'][ \t]*:""")
@@ -356,10 +356,9 @@ def _toml_front_matter(text: str, path: str | None) -> FrontMatter | None:
     try:
         data = tomllib.loads(text[offset:end])
     except tomllib.TOMLDecodeError as error:
-        where = re.search(r"\(at line (\d+), column \d+\)$", str(error))
-        message = str(error)[:where.start()].rstrip() if where else str(error)
+        message, at = toml_problem(error)
         raise SourceError(f"malformed TOML front matter: {message}", path=path,
-                          line=1 + int(where.group(1)) if where else 2,
+                          line=1 + at if at else 2,
                           hint="fix the TOML between the two +++ lines") from None
     strings = []
     for number in range(1, close):  # top-level `key = "string"` lines, up to the first table

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from l10n.checks.inline import LITERAL_TAG, Brackets, Literal, brackets, label_key
 from l10n.checks.registry import CheckContext, Pair, check
+from l10n.formats.markdown import ATTRIBUTE_BLOCK
 
 T = TypeVar("T")
 
@@ -242,9 +243,8 @@ def bracketed(pair: Pair) -> Iterator[str]:
 
 
 # A heading's attribute block ({#id .cls key=value}, kramdown's {: #id}, Pandoc's {-}) as
-# l10n/formats/markdown.py finds it at a heading's end, which keeps it out of the msgid.
-_ATTRIBUTE = r"""(?:[#.][^\s{}#"'=]+|-|[A-Za-z_][\w:.-]*=(?:"[^"]*"|'[^']*'|[^\s{}"']+))"""
-_ATTRIBUTES = re.compile(rf"\{{:?[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE})*[ \t]*\}}(?=[ \t]*\Z)")
+# the Markdown format finds it at a heading's end, which keeps it out of the msgid.
+_ATTRIBUTES = re.compile(ATTRIBUTE_BLOCK + r"(?=[ \t]*\Z)")
 
 
 @check("attributes", "functional", formats=("markdown",))

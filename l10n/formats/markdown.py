@@ -452,8 +452,10 @@ def _closing_sequence(text: str, position: int, stop: int) -> int:
 
 # A heading's attribute block (Pandoc, kramdown, Hugo, MkDocs attr_list): ids, classes and
 # key=value pairs between braces, after an optional ":". Anchors, not prose: kept out of msgids.
+# (The checks find one a translation adds with the same ATTRIBUTE_BLOCK.)
 _ATTRIBUTE = r"""(?:[#.][^\s{}#"'=]+|-|[A-Za-z_][\w:.-]*=(?:"[^"]*"|'[^']*'|[^\s{}"']+))"""
-_ATTRIBUTES = re.compile(rf"\{{:?[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE})*[ \t]*\}}[ \t]*\Z")
+ATTRIBUTE_BLOCK = rf"\{{:?[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE})*[ \t]*\}}"
+_ATTRIBUTES = re.compile(ATTRIBUTE_BLOCK + r"[ \t]*\Z")
 
 
 def _attributes(text: str, position: int, stop: int) -> int:

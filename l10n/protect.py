@@ -115,13 +115,16 @@ _LINK = re.compile(
     r"(!?\[)((?:[^\[\]\\`]|\\.|`[^`]*`|\[[^\[\]]*\])*)(\]\((?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\))?"
     r"[^()\s]*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)|\]\[[^\]\n]*\])"
 )
-# Code spans, autolinks and raw HTML come first: nothing inside them is markup. A code-like HTML
-# element (``<code>``, ``<kbd>``, ``<samp>``, ``<var>``, ``<tt>``, or their numbered placeholders
-# ``<code1>`` in HTML msgids; the code check's ``LITERAL_NAMES``) is hidden whole, content
-# included, like a code span.
+# The HTML elements whose content is code, never words: hidden from the engine here, and held
+# to the source by the code check.
+LITERAL_NAMES = ("code", "kbd", "samp", "var", "tt")
+# Code spans, autolinks and raw HTML come first: nothing inside them is markup. A code element
+# (or its numbered placeholder ``<code1>`` in an HTML msgid) is hidden whole, content included,
+# like a code span.
 _FIRST = re.compile(
     r"(?P<code>(?P<ticks>`+)(?:(?!(?P=ticks)).)+?(?P=ticks)(?!`))"
-    r"|(?P<element><(?P<name>(?i:code|kbd|samp|var|tt))(?P<number>[0-9]*)(?:[\t\n\f\r ][^<>]*)?>"
+    rf"|(?P<element><(?P<name>(?i:{'|'.join(LITERAL_NAMES)}))(?P<number>[0-9]*)"
+    r"(?:[\t\n\f\r ][^<>]*)?>"
     r".*?</(?i:(?P=name))(?P=number)[\t\n\f\r ]*>)"
     r"|(?P<autolink><(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>)"
     r"|(?P<comment><!--.*?-->)"

@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
+from l10n.protect import LITERAL_NAMES
+
 
 @dataclass(frozen=True)
 class Literal:
@@ -42,9 +44,8 @@ _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:\"[
                   r"[^\s>]+))?)*)\s*/?>")
 _ATTR = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 SEPARATOR = "\x00"
-# The elements whose content is code. In an HTML msgid: <code>…</code>, or the format's numbered
-# placeholder <code2>…</code2>.
-LITERAL_NAMES = ("code", "kbd", "samp", "var", "tt")
+# A code element (protect.LITERAL_NAMES). In an HTML msgid: <code>…</code>, or the format's
+# numbered placeholder <code2>…</code2>.
 _HTML_CODE = re.compile(rf"<({'|'.join(LITERAL_NAMES)})(\d*)\b[^>]*>(.*?)</\1\2\s*>",
                         re.DOTALL | re.IGNORECASE)
 # The opening tag of one, anywhere, numbered or not: a string without any holds no code element.

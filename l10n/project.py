@@ -13,11 +13,11 @@ from l10n.atomic import exclusive
 from l10n.errors import ConfigError, SourceError, WorkspaceError, decode_utf8
 from l10n.settings import (
     Settings,
-    _meaning,
     language_clash,
     load_settings,
     normalise_language,
     same_language,
+    same_meaning,
 )
 from l10n.state import digest
 
@@ -151,7 +151,7 @@ class Project:
             if configured == canonical:
                 return configured
         for configured in self.settings.languages:   # another spelling: zh_Hans for zh_CN
-            if _meaning(configured) == _meaning(canonical):
+            if same_meaning(configured, canonical):
                 return configured
         raise ConfigError(
             f"language {code!r} is not one of this workspace's languages "

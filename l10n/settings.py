@@ -62,10 +62,22 @@ def normalise_language(code: str, *, where: str = "language", path: Path | str |
 
 
 @lru_cache(maxsize=512)
+def _language(code: str) -> str:
+    """The language subtag Babel makes of a code, aliases resolved (``iw`` is ``he``)."""
+    try:
+        return Locale.parse(code).language
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code
+
+
+@lru_cache(maxsize=512)
 def _meaning(code: str) -> tuple[str, str | None, str | None, str | None]:
     """What a code stands for, whatever its spelling: language, script, territory and variant
     with CLDR's likely subtags filled in (``zh``, ``zh_CN`` and ``zh_Hans`` are all
-    ``zh_Hans_CN``; ``zh_TW`` is ``zh_Hant_TW``)."""
+    ``zh_Hans_CN``; ``zh_TW`` is ``zh_Hant_TW``).
+
+    Reading CLDR's table costs 2 MB that stay for the process's life: callers compare
+    :func:`_language` first and come here only for two codes of one language."""
     try:
         locale = Locale.parse(code)
     except (UnknownLocaleError, ValueError, TypeError):
@@ -83,6 +95,11 @@ def _meaning(code: str) -> tuple[str, str | None, str | None, str | None]:
     return (language, script, territory, locale.variant)
 
 
+def same_meaning(a: str, b: str) -> bool:
+    """True when two codes are spellings of one locale (``zh_CN`` and ``zh_Hans``)."""
+    return a == b or (_language(a) == _language(b) and _meaning(a) == _meaning(b))
+
+
 def same_language(a: str, b: str) -> bool:
     """True when two canonical codes name the same language for our purposes: a bare language
     and any of its variants (``zh``/``zh_TW``), or two spellings of one locale
@@ -90,17 +107,17 @@ def same_language(a: str, b: str) -> bool:
     if a == b:
         return True
     base_a, base_b = a.split("_")[0], b.split("_")[0]
-    return (base_a == base_b and (a == base_a or b == base_b)) or _meaning(a) == _meaning(b)
+    return (base_a == base_b and (a == base_a or b == base_b)) or same_meaning(a, b)
 
 
 def language_clash(codes: Sequence[str]) -> tuple[int, int] | None:
     """The positions of the first two of ``codes`` (canonical) that name one language (``zh``
     and ``zh_Hans``, or ``en`` twice): their catalogs would be two copies of one translation.
     None if every code names a language of its own."""
-    seen: dict[tuple[str, str | None, str | None, str | None], int] = {}
-    for index, code in enumerate(codes):
-        if (earlier := seen.setdefault(_meaning(code), index)) != index:
-            return earlier, index
+    for second, code in enumerate(codes):
+        for first in range(second):
+            if same_meaning(codes[first], code):
+                return first, second
     return None
 
 

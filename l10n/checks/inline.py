@@ -189,11 +189,17 @@ _LABEL_END = re.compile(r"\](?!\()")
 _NO_BRACKETS = Brackets()
 
 
-@lru_cache(maxsize=8192)
 def brackets(text: str) -> Brackets:
     """The reference labels, bare [x], footnotes and task list box of a Markdown string."""
     if _LABEL_END.search(text) is None:
         return _NO_BRACKETS
+    return _brackets(text)
+
+
+# Three checks ask for the brackets of one entry's msgid and msgstr; a few hundred entries is
+# room enough for that (a larger cache only holds on to the catalog's texts).
+@lru_cache(maxsize=256)
+def _brackets(text: str) -> Brackets:
     references: list[str] = []
     shortcuts: list[str] = []
     footnotes: list[str] = []

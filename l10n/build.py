@@ -204,6 +204,11 @@ def build(project: Project, *, languages: Sequence[str] | None = None,
         if outcome.not_built is not None:
             report.not_built.append(outcome.not_built)
         if outcome.text is None:
+            if out.exists():
+                # Left in place, an edition of an older source would be published as current.
+                report.withdrawn.append(shown)
+                if not check:
+                    out.unlink()
             if not check:
                 state.record(key, digest(inputs, file_digest(out)), outcome.state_notes())
             continue

@@ -170,17 +170,19 @@ def print_step(name: str, report: StepReport, *, check: bool = False,
     if check:
         # Every reason for exit 1 is named: files out of date, and what the step refuses (an
         # entry build holds back fails the check even when the edition on disk is current).
-        for path in report.written + report.removed:
+        for path in report.written + report.removed + report.withdrawn:
             say(f"out of date: {path}")
         for error in report.errors:
             typer.echo(f"error: {error}", err=True)
-        if report.written or report.removed or report.errors:
+        if report.written or report.removed or report.withdrawn or report.errors:
             raise typer.Exit(1)
         return
     for path in report.written:
         say(f"wrote {path}")
     for path in report.removed:
         say(f"removed {path} (its article is gone)")
+    for path in report.withdrawn:
+        say(f"removed {path}: the edition built before is out of date, and this build makes none")
     for error in report.errors:
         typer.echo(f"error: {error}", err=True)
     say(f"{name}: {len(report.written)} written, {report.unchanged} unchanged")

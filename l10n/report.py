@@ -44,6 +44,7 @@ class StepReport:
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)   # things the user must fix; exit code 1
     removed: list[str] = field(default_factory=list)  # generated files whose source is gone
+    withdrawn: list[str] = field(default_factory=list)  # editions built before, not built now
     not_built: list[NotBuilt] = field(default_factory=list)
     editions: dict[str, int] = field(default_factory=dict)   # language -> editions considered
 

@@ -194,6 +194,33 @@ def test_build_uses_only_approved_entries_and_respects_min_approved(tmp_path: Pa
     assert "- 译：It ran on Lua.\n" in (root / "build" / "zh" / "news" / "torch.md").read_text()
 
 
+def test_an_edition_that_falls_below_min_approved_is_removed_not_left_stale(
+        tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    approve_all(root / "locales" / "zh" / "news" / "torch.po")
+    run(root, "build")
+    edition = root / "build" / "zh" / "news" / "torch.md"
+    assert "译：It ran on Lua." in edition.read_text()
+    # The editor rewrites most of the article: the old zh edition no longer says what it says.
+    source = root / "source" / "news" / "torch.md"
+    source.write_text(source.read_text().replace("It ran on Lua.", "It first ran on Lua.")
+                      .replace("It moved to Python.", "Later it moved to Python.")
+                      .replace("Torch grew into PyTorch", "From Torch to PyTorch"))
+    run(root, "extract")
+    run(root, "update")
+    assert "out of date: build/zh/news/torch.md" in run(root, "build", "--check", code=1)
+    assert edition.exists()                                  # --check writes and removes nothing
+    output = run(root, "build")
+    assert "build/zh/news/torch.md: not built: " in output
+    assert ("removed build/zh/news/torch.md: the edition built before is out of date, and "
+            "this build makes none" in output)
+    assert not edition.exists()
+    assert (root / "build" / "en" / "news" / "torch.md").exists()
+    again = run(root, "build")                               # nothing left to remove
+    assert "removed" not in again and "build: 0 written, 1 unchanged" in again
+
+
 def test_second_run_changes_nothing(tmp_path: Path) -> None:
     root = make_workspace(tmp_path)
     run(root, "sync", "--no-mt")

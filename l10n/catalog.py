@@ -6,8 +6,9 @@ with ``#|`` previous msgids, vanished blocks become obsolete ``#~`` and come bac
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ from l10n.pofile import (
     changed_on_disk,
     format_catalog,
     parse_catalog,
+    read_catalog,
 )
 from l10n.project import Article, Project
 from l10n.report import StepReport
@@ -280,6 +282,8 @@ class UpdateJob:
     article: Article
     languages: tuple[str, ...]
     glossary: Glossary
+    # language -> the orphaned catalog a new catalog starts from (see ``moved_from``)
+    starts: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -313,6 +317,9 @@ def _merged(job: UpdateJob, language: str, template: polib.POFile, template_text
     seen = MISSING if raw is None else digest(raw)   # what the write may replace (file_digest)
     current = None if raw is None else catalog_text(raw, project.relative(path))
     previous = parse_catalog(current, project.relative(path)) if current is not None else None
+    if previous is None and language in job.starts:
+        start = job.starts[language]
+        previous = read_catalog(start, project.relative(start))
     comments = _glossary_comments(job.glossary, job.article.language, language)
     if previous is None and copies_template(template, comments):
         text = new_catalog_text(template, template_text, language)
@@ -356,6 +363,42 @@ def new_catalog_text(template: polib.POFile, template_text: str, language: str,
     return format_catalog(head) + ("\n" + entries if entries else "")
 
 
+# A new catalog starts from an orphaned one (its article is gone) that translates at least this
+# share of the new template's messages: the article was moved or renamed, and its translators'
+# work, reviewed state included, goes with it.
+MOVED_SHARE = 0.5
+
+
+def moved_from(project: Project, new: dict[str, list[Article]],
+               articles: Sequence[Article]) -> dict[tuple[str, str], Path]:
+    """(language, slug) -> the orphaned catalog each new catalog (``new``: language -> the
+    articles whose catalog is missing) should start from, where one qualifies: of the catalogs
+    in that language no article of ``articles`` owns, the one translating the largest share
+    of the new template's messages, when that share is at least ``MOVED_SHARE``."""
+    found: dict[tuple[str, str], Path] = {}
+    for language, missing in new.items():
+        owned = {project.catalog_path(language, article.slug) for article in articles}
+        folder = project.locales_dir / language
+        orphans = sorted(path for path in folder.rglob("*.po") if path not in owned)
+        if not orphans:
+            continue
+        translating: dict[str, set[int]] = {}   # msgid -> the orphans that translate it
+        for number, path in enumerate(orphans):
+            for entry in read_catalog(path, project.relative(path)):
+                if entry.msgid and entry.msgstr and not entry.obsolete:
+                    translating.setdefault(entry.msgid, set()).add(number)
+        for article in missing:
+            template = project.template_path(article.slug)
+            msgids = {entry.msgid for entry in read_catalog(template, project.relative(template))
+                      if entry.msgid}
+            hits = Counter(number for msgid in msgids for number in translating.get(msgid, ()))
+            if hits:
+                number, count = hits.most_common(1)[0]
+                if count >= MOVED_SHARE * len(msgids):
+                    found[(language, article.slug)] = orphans[number]
+    return found
+
+
 def update(project: Project, *, languages: Sequence[str] | None = None,
            check: bool = False, articles: Sequence[Article] | None = None) -> StepReport:
     """Templates -> catalogs for every article and target language (or just ``languages``)."""
@@ -366,7 +409,8 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
     articles = project.articles() if articles is None else articles
     glossary = load_glossary(project, articles)
     glossary_print = file_digest(project.glossary_path)
-    stale: list[tuple[UpdateJob, list[tuple[str, str]]]] = []   # a job, and its (key, inputs)s
+    due_by_article: list[tuple[Article, dict[str, tuple[str, str]]]] = []
+    new: dict[str, list[Article]] = {}   # language -> articles whose catalog is missing
     for article in articles:
         template_path = project.template_path(article.slug)
         if not template_path.exists():
@@ -378,12 +422,26 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
             path = project.catalog_path(language, article.slug)
             key = f"update:{language}:{article.slug}"
             inputs = digest(template_print, glossary_print, language)
-            if state.fresh(key, digest(inputs, file_digest(path))):
+            seen = file_digest(path)
+            if state.fresh(key, digest(inputs, seen)):
                 report.unchanged += 1
-            else:
-                due[language] = (key, inputs)
+                continue
+            due[language] = (key, inputs)
+            if seen == MISSING:
+                new.setdefault(language, []).append(article)
         if due:
-            stale.append((UpdateJob(project, article, tuple(due), glossary), list(due.values())))
+            due_by_article.append((article, due))
+    starts = moved_from(project, new, articles) if new else {}
+    stale: list[tuple[UpdateJob, list[tuple[str, str]]]] = []   # a job, and its (key, inputs)s
+    for article, due in due_by_article:
+        job = UpdateJob(project, article, tuple(due), glossary,
+                        {language: start for (language, slug), start in starts.items()
+                         if slug == article.slug})
+        stale.append((job, list(due.values())))
+        for language, start in job.starts.items():
+            report.notes.append(f"{project.relative(project.catalog_path(language, article.slug))}"
+                                f": started from {project.relative(start)}, whose article is "
+                                "gone (moved or renamed?)")
     results = ordered_map(merged_texts, [job for job, _ in stale])
     # Translators' work reaches the disk (one flush for all) before any of it is replaced; a new
     # catalog holds nothing to lose yet and is written at once. A catalog that changed on disk

@@ -221,6 +221,47 @@ def test_an_edition_that_falls_below_min_approved_is_removed_not_left_stale(
     assert "removed" not in again and "build: 0 written, 1 unchanged" in again
 
 
+def test_a_moved_article_keeps_its_translations_and_their_review(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    old_catalog = root / "locales" / "zh" / "news" / "torch.po"
+    approve_all(old_catalog)
+    catalog = polib.pofile(str(old_catalog))
+    catalog.find("It ran on Lua.").flags.append("fuzzy")      # one draft still under review
+    catalog.save()
+    (root / "source" / "history").mkdir()
+    (root / "source" / "news" / "torch.md").rename(root / "source" / "history" / "torch.md")
+    run(root, "extract")
+    output = run(root, "update")
+    assert ("locales/zh/history/torch.po: started from locales/zh/news/torch.po, whose article "
+            "is gone (moved or renamed?)" in output)
+    moved = polib.pofile(str(root / "locales" / "zh" / "history" / "torch.po"))
+    assert [(e.msgid, e.msgstr, e.fuzzy) for e in moved] == [
+        (e.msgid, e.msgstr, e.fuzzy) for e in polib.pofile(str(old_catalog))]
+    assert moved.find("It moved to Python.").occurrences == [("source/history/torch.md", "12")]
+    assert old_catalog.exists()                      # a translator's file is never deleted
+    msgfmt_check(root / "locales" / "zh" / "history" / "torch.po")
+    run(root, "build")
+    assert "- 译：It moved to Python.\n" in (root / "build" / "zh" / "history" / "torch.md"
+                                              ).read_text()
+
+
+def test_a_new_article_does_not_start_from_an_unrelated_orphan(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    approve_all(root / "locales" / "zh" / "news" / "torch.po")
+    (root / "source" / "news" / "torch.md").unlink()
+    # Shares its title and a list item with the deleted article, not most of its text.
+    (root / "source" / "news" / "other.md").write_text(
+        "---\ntitle: Torch grew into PyTorch\n---\n\nA different story.\n\n- It ran on Lua.\n"
+        "- Another item.\n\nA closing paragraph.\n", encoding="utf-8")
+    run(root, "extract")
+    output = run(root, "update")
+    assert "started from" not in output
+    fresh = polib.pofile(str(root / "locales" / "zh" / "news" / "other.po"))
+    assert all(not e.msgstr for e in fresh)
+
+
 def test_second_run_changes_nothing(tmp_path: Path) -> None:
     root = make_workspace(tmp_path)
     run(root, "sync", "--no-mt")

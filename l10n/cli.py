@@ -9,7 +9,6 @@ and little else, and a command loads only what it uses (tests/test_startup.py ho
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
     from l10n.draft import DraftProgress, TranslateReport
     from l10n.project import Project
     from l10n.report import StepReport
-    from l10n.review import Decision, Draft, Outcome
 
 
 class Commands(TyperGroup):
@@ -510,6 +508,8 @@ def review_command(
             report = approve_drafts(project, reviewer=who, clean_only=approve_clean, force=force,
                                     languages=languages, articles=articles)
         else:
+            from l10n.review_prompt import ReviewPrompt
+
             prompt = ReviewPrompt(force)
             report = review_workspace(project, decide=prompt.decide, notify=prompt.notify,
                                       reviewer=who, force=force, languages=languages,
@@ -529,85 +529,6 @@ def review_command(
     say(report.summary())
     if report.held or report.kept or report.changed:
         raise typer.Exit(1)
-
-
-class ReviewPrompt:
-    """The interactive reviewer: shows one draft, reads one key, opens $EDITOR for an edit."""
-
-    CHOICES = "[a]pprove, [e]dit, [r]eject, [s]kip, [q]uit"
-
-    def __init__(self, force: bool) -> None:
-        self.force = force
-
-    def decide(self, draft: Draft) -> Decision:
-        from l10n.review import APPROVE, QUIT, REJECT, SKIP, Decision, word_diff
-
-        say("")
-        say(typer.style(f"── {draft.where} ({draft.language})", bold=True))
-        if draft.previous_msgid is not None:
-            say(f"changed:  {word_diff(draft.previous_msgid, draft.msgid)}")
-        say(f"source:   {draft.msgid}")
-        say(f"draft:    {draft.msgstr}")
-        for line in draft.origin:
-            say(f"from:     {line}")
-        for line in draft.glossary:
-            say(f"glossary: {line}")
-        for finding in draft.findings:
-            say(f"check:    {finding}")
-        while True:
-            key = self.key()
-            if key == "a" and draft.critical and not self.force:
-                say("a critical finding blocks approval: edit the draft, or rerun with --force")
-            elif key == "e":
-                text = edit_text(draft.msgstr)
-                if text and text != draft.msgstr:
-                    return Decision.edit(text)
-                if text == draft.msgstr and (self.force or not draft.critical):
-                    return APPROVE
-                say("nothing changed")
-            elif key in "arsq" and len(key) == 1:
-                return {"a": APPROVE, "r": REJECT, "s": SKIP, "q": QUIT}[key]
-
-    def key(self) -> str:
-        """One key from a terminal; one line from a pipe. End of input means quit."""
-        try:
-            if sys.stdin.isatty():
-                typer.echo(f"{self.CHOICES}? ", nl=False)
-                key = typer.getchar()
-                say(key)
-                return key.lower()
-            return str(typer.prompt(self.CHOICES, default="", show_default=False)).strip().lower()
-        except (typer.Abort, EOFError):
-            return "q"
-
-    def notify(self, outcome: Outcome) -> None:
-        for finding in outcome.findings if outcome.result in ("held", "kept") else ():
-            say(f"held back: {finding}")
-        if outcome.result == "kept":
-            say(f"edited {outcome.draft.where} (kept as a draft: critical finding)")
-        else:
-            say(f"{outcome.result} {outcome.draft.where}")
-
-
-def edit_text(text: str) -> str | None:
-    """The reviewer's new text: from $VISUAL/$EDITOR on a temporary file, else an inline prompt.
-    None when the editor failed."""
-    import subprocess
-    import tempfile
-
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not editor:
-        return str(typer.prompt("translation", default=text))
-    with tempfile.TemporaryDirectory(prefix="l10n-review-") as folder:
-        path = Path(folder) / "msgstr.txt"
-        path.write_text(text + "\n", encoding="utf-8")
-        # Through the shell, as git does, so EDITOR="code --wait" works.
-        done = subprocess.run(f'{editor} "{path}"', shell=True, check=False)
-        if done.returncode != 0:
-            say(f"the editor exited with status {done.returncode}")
-            return None
-        new = path.read_text(encoding="utf-8")
-    return new[:-1] if new.endswith("\n") and not text.endswith("\n") else new
 
 
 def main() -> None:

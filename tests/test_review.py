@@ -20,7 +20,7 @@ from conftest import msgcat, msgfmt_check
 from typer.testing import CliRunner
 
 from l10n import review
-from l10n.cli import ReviewPrompt, app
+from l10n.cli import app
 from l10n.errors import CatalogError, ConfigError
 from l10n.pofile import read_catalog, write_catalog
 from l10n.project import Project
@@ -38,6 +38,7 @@ from l10n.review import (
     review_workspace,
     word_diff,
 )
+from l10n.review_prompt import ReviewPrompt
 
 runner = CliRunner()
 

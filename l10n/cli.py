@@ -236,9 +236,9 @@ def update_command(ctx: typer.Context, lang: LangOption = None, check: CheckOpti
 
 def engine_name(value: str | None) -> str | None:
     """--engine: one of the engines l10n knows, or a usage error (not a provider failure)."""
-    from l10n.engines import ENGINE_NAMES
+    from l10n.engines import ENGINE_NAMES, known_engine
 
-    if value is not None and value.strip().lower() not in ENGINE_NAMES:
+    if value is not None and known_engine(value) is None:
         raise typer.BadParameter(f"{value!r} is not an engine; choose one of "
                                  + ", ".join(ENGINE_NAMES))
     return value

@@ -278,9 +278,9 @@ class _Checker:
                             "number of requests", hint="use 1 or more (default 8)")
 
     def choices(self, settings: Settings) -> None:
-        from l10n.engines import ENGINE_NAMES  # a tuple; loads no provider client
+        from l10n.engines import ENGINE_NAMES, known_engine  # loads no provider client
 
-        if "engine" in self.raw and settings.engine.lower() not in ENGINE_NAMES:
+        if "engine" in self.raw and known_engine(settings.engine) is None:
             raise self.fail("engine", f'engine "{settings.engine}" is not one of '
                             + ", ".join(ENGINE_NAMES))
         if settings.engine_url is not None and not is_http_url(settings.engine_url):

@@ -73,20 +73,28 @@ class TextRefused(Exception):
         self.reason = reason
 
 
+def known_engine(name: str) -> str | None:
+    """The engine ``name`` means (case and surrounding spaces ignored), or None for a name l10n
+    does not know. The settings, the --engine option and ``create_engine`` all ask here."""
+    canonical = name.strip().lower()
+    return canonical if canonical in ENGINE_NAMES else None
+
+
 def create_engine(name: str, *, url: str | None = None,
                   timeout: float = DEFAULT_TIMEOUT) -> Engine:
     """The engine called ``name``; ``url`` points libre (and only libre) at a server.
 
     Raises ConfigError for an unknown name, a ``url`` for another engine or a missing key: a
     setting to correct, not a provider failing."""
-    name = name.strip().lower()
+    known = known_engine(name)
+    if known is None:
+        raise ConfigError(f"unknown engine {name.strip()!r}",
+                          hint="choose one of " + ", ".join(ENGINE_NAMES))
+    name = known
     if name == "pseudo":
         from l10n.engines.pseudo import PseudoEngine
 
         return PseudoEngine()
-    if name not in ENGINE_NAMES:
-        raise ConfigError(f"unknown engine {name!r}",
-                          hint="choose one of " + ", ".join(ENGINE_NAMES))
     if url is not None and name != "libre":
         raise ConfigError(f"--engine-url only applies to libre, not {name}",
                           hint="drop --engine-url or use --engine libre")

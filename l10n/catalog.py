@@ -209,6 +209,7 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
                 old.setdefault(_key(entry), entry)
     candidates = [e for e in old.values() if e.msgstr and not e.msgid_plural]
     choices = [e.msgid for e in candidates]
+    suggested: set[tuple[str | None, str]] = set()   # old entries a changed paragraph took up
     for tentry in template:
         if not tentry.msgid:
             continue
@@ -240,7 +241,9 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
                                        processor=utils.default_process, score_cutoff=FUZZY_CUTOFF)
             if found is not None:
                 similar = candidates[found[2]]
+                suggested.add(_key(similar))
                 entry.msgstr = similar.msgstr
+                entry.tcomment = similar.tcomment
                 entry.flags = ["fuzzy"]
                 entry.previous_msgid = similar.msgid
                 entry.previous_msgctxt = similar.msgctxt
@@ -252,9 +255,10 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
         entry.comment = "\n".join(extracted)
         catalog.append(entry)
     if previous is not None:
-        live = {_key(e) for e in catalog}
+        live = {_key(e) for e in catalog} | suggested
         for entry in previous:
-            # msgmerge keeps every translated entry the template lacks, a plural added by hand too.
+            # msgmerge keeps every translated entry the template lacks, a plural added by hand
+            # too, unless a changed paragraph took it up as its suggestion.
             translated = entry.msgstr or any(entry.msgstr_plural.values())
             if not entry.msgid or _key(entry) in live or not translated:
                 continue

@@ -126,7 +126,8 @@ def test_update_keeps_work_marks_changes_fuzzy_and_obsoletes_vanished_blocks(tmp
     kept = catalog.find("Torch grew into PyTorch")
     assert kept.msgstr == "译：Torch grew into PyTorch" and "fuzzy" not in kept.flags
     gone = [e for e in catalog if e.obsolete]
-    assert [e.msgid for e in gone] == ["It ran on Lua.", "It moved to Python."]
+    # The changed item's old entry is its suggestion now, not an obsolete copy (msgmerge).
+    assert [e.msgid for e in gone] == ["It moved to Python."]
     msgfmt_check(po_path)
     assert msgcat(po_path) == po_path.read_bytes()
     # The block comes back: its approved translation comes back with it.
@@ -476,6 +477,41 @@ msgstr "没人提取的草稿"
 #~ msgid_plural "old plurals"
 #~ msgstr[0] "旧的复数"
 """
+
+
+def test_a_changed_paragraph_keeps_its_translator_notes_and_leaves_no_obsolete_copy(
+        tmp_path: Path) -> None:
+    # msgmerge --previous: the old translation becomes the fuzzy suggestion of the changed
+    # paragraph, with the translator's comments; the old entry is used up, not kept as #~.
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    po_path = root / "locales" / "zh" / "news" / "torch.po"
+    approve_all(po_path)
+    catalog = polib.pofile(str(po_path))
+    catalog.find("It ran on Lua.").tcomment = "Translator: keep Lua in Latin letters"
+    catalog.save()
+    before = po_path.read_bytes()
+    source = root / "source" / "news" / "torch.md"
+    source.write_text(source.read_text().replace("It ran on Lua.", "It first ran on Lua."))
+    run(root, "extract")
+    run(root, "update")
+    ours = parse_catalog(po_path.read_text(encoding="utf-8"), "ours.po")
+    expected_path = tmp_path / "msgmerge.po"
+    expected_path.write_bytes(before)
+    template = root / "locales" / "templates" / "news" / "torch.pot"
+    subprocess.run([gettext_tool("msgmerge"), "-q", "-U", "--backup=off", "--previous",
+                    str(expected_path), str(template)], check=True)
+    expected = parse_catalog(expected_path.read_text(encoding="utf-8"), "msgmerge.po")
+
+    def entries(catalog: polib.POFile) -> list[tuple[Any, ...]]:
+        return [(e.msgid, e.msgstr, e.tcomment, e.fuzzy, e.previous_msgid, e.obsolete)
+                for e in catalog]
+
+    assert entries(ours) == entries(expected)
+    changed = ours.find("It first ran on Lua.")
+    assert (changed.msgstr, changed.tcomment, changed.fuzzy, changed.previous_msgid) == (
+        "译：It ran on Lua.", "Translator: keep Lua in Latin letters", True, "It ran on Lua.")
+    assert not [e for e in ours if e.obsolete]
 
 
 def test_update_keeps_hand_added_entries_as_msgmerge_does(tmp_path: Path) -> None:

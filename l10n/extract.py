@@ -19,7 +19,7 @@ from l10n.state import State, digest, file_digest
 
 _CREATION = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.MULTILINE)
 # Bump when extraction changes, so cached fingerprints stop matching.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 
 def segments_of(project: Project, article: Article) -> list[Segment]:

@@ -122,6 +122,13 @@ EXAMPLES = [
             "cosmetic: length: the translation is 4% of the source's length; about 35% is usual"),
     example("a usual length",
             "This sentence is a reasonably long English sentence.", "这是一个相当长的英语句子。"),
+    example("an inline footnote's text is translated: no label changed",
+            "A sentence.^[An inline note with **bold**.] More text.",
+            "一句话。^[一条带**粗体**的内联注释。]更多文字。"),
+    example("an inline footnote made plain brackets",
+            "A sentence.^[A note.] More text.", "一句话。[一条注释。]更多文字。",
+            "critical: footnotes: inline footnotes ^[…]: 1 in the source, 0 in the translation: "
+            "keep each note as ^[note]"),
 ]
 
 

@@ -1,6 +1,7 @@
-"""HTML edge cases a QA pass found: HTML5 void elements libxml2 does not know, controls and
-embeds in running text, button labels, lines of runs under <body>, byte-order marks, and what the
-fallback serializer keeps."""
+"""HTML edge cases a QA pass found: HTML5 void elements libxml2 does not know, controls, labels
+and embeds in running text, button labels, lines of runs under <body>, byte-order marks, what the
+fallback serializer keeps, the edition's language metadata (og:locale, content-language),
+entities a translator mistyped, and inline elements left open before a block."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ import polib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_html import pseudo, skeleton
 from typer.testing import CliRunner
 
+from l10n.checks import CheckContext, run_checks
 from l10n.cli import app
 from l10n.formats import FormatOptions
 from l10n.formats import html as fmt
+from l10n.formats.html_markup import entity_problems
 
 OPTIONS = FormatOptions()
 
@@ -195,7 +199,7 @@ def test_invisible_spaces_are_entities_in_msgids(no_fallback: None) -> None:
 
 PIECES = ["Some words", " ", "&nbsp;", "<wbr>", "<WBR/>", "<button>Press</button>",
           "<input type=submit value='Go on'>", "<embed src=e>", "<code>a &lt; b</code>",
-          "<em>x</em>", "\n", "<br>", "<source src=s>"]
+          "<em>x</em>", "\n", "<br>", "<source src=s>", "<label><input type=checkbox> Pick</label>"]
 
 
 @settings(max_examples=150, deadline=None,
@@ -211,3 +215,227 @@ def test_generated_sentences_round_trip(paragraphs: list[str], page: bool,
     edition = fmt.render(text, upper, options=OPTIONS)
     assert msgids(edition) == [upper(m) for m in before]
     assert "</wbr>" not in edition and "</source>" not in edition
+
+
+# ---------------------------------------------------------------- the edition's language metadata
+
+HEAD = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+        "<meta property=\"og:locale\" content=\"en_US\">\n"
+        "<meta HTTP-EQUIV='Content-Language' content='en' >\n"
+        "<meta property=\"og:title\" content=\"A title\">\n"
+        "</head>\n<body><p>Text</p></body>\n</html>\n")
+
+
+@pytest.mark.parametrize(("language", "og", "http"), [
+    ("zh", "zh_CN", "zh"),              # no territory: CLDR's likely one
+    ("zh_Hant", "zh_TW", "zh-Hant"),
+    ("zh_TW", "zh_TW", "zh-TW"),
+    ("pt_PT", "pt_PT", "pt-PT"),
+    ("de", "de_DE", "de"),
+])
+def test_og_locale_and_content_language_follow_the_edition(language: str, og: str, http: str,
+                                                           no_fallback: None) -> None:
+    def identity(msgid: str) -> str:
+        return msgid
+
+    edition = fmt.render(HEAD, identity, options=FormatOptions(language=language))
+    code = language.replace("_", "-")
+    assert edition == (HEAD.replace('lang="en"', f'lang="{code}"')
+                       .replace('content="en_US"', f'content="{og}"')
+                       .replace("content='en'", f"content='{http}'"))
+    assert fmt.render(edition, identity, options=FormatOptions(language=language)) == edition
+
+
+@pytest.mark.parametrize(("og", "language"), [
+    ("en_US", "en"), ("en_US", "en_US"), ("en_GB", "en"), ("en-gb", "en_GB"), ("zh_CN", "zh_Hans"),
+])
+def test_the_metadata_of_the_article_s_own_language_is_kept(og: str, language: str) -> None:
+    # A value that already names the edition's language (en_GB is English) stays as written.
+    text = HEAD.replace('lang="en"', f'lang="{language.replace("_", "-")}"').replace("en_US", og)
+    text = text.replace("content='en'", f"content='{language.replace('_', '-')}'")
+    assert fmt.render(text, lambda m: m, options=FormatOptions(language=language)) == text
+
+
+def test_metadata_is_translated_with_the_text_and_never_added(no_fallback: None) -> None:
+    edition = fmt.render(HEAD, {"A title": "标题", "Text": "文本"}.get,
+                         options=FormatOptions(language="zh"))
+    assert '<meta property="og:locale" content="zh_CN">' in edition
+    assert '<meta property="og:title" content="标题">' in edition and "<p>文本</p>" in edition
+    bare = PAGE.format("<p>Text</p>")
+    edition = fmt.render(bare, lambda m: m, options=FormatOptions(language="zh"))
+    assert edition == bare.replace('lang="en"', 'lang="zh"')
+    assert "og:locale" not in edition and "content-language" not in edition.lower()
+    fragment = '<meta property="og:locale" content="en_US">\n<p>Text</p>\n'
+    assert fmt.render(fragment, lambda m: m, options=FormatOptions(language="zh")) == \
+        fragment.replace("en_US", "zh_CN")
+    assert msgids(HEAD) == ["A title", "Text"]   # the language is no text to translate
+
+
+# ---------------------------------------------------------------- entities a translator mistyped
+
+@pytest.mark.parametrize(("msgstr", "expected"), [
+    ("1&nbps;000 公里", ["unknown entity &nbps; (did you mean &nbsp;?)"]),
+    ("&copy 2024 &copy 2025", ["entity &copy lacks its ';'"]),
+    ("&#169 x", ["entity &#169 lacks its ';'"]),
+    ("&zzqx; and &nbsp;", ["unknown entity &zzqx;"]),
+    ("AT&T, R&D, a & b, &amp;nbps; &nbsp; &#169; &#xA9; &lt;", []),
+])
+def test_entities_html_does_not_know_are_named(msgstr: str, expected: list[str]) -> None:
+    assert entity_problems("1&nbsp;000 km", msgstr) == expected
+
+
+def test_an_entity_the_msgid_holds_as_written_is_no_problem() -> None:
+    assert entity_problems("Say &amp;nbps; to &copy", "说 &amp;nbps; 给 &copy") == []
+
+
+def test_the_edition_names_the_block_with_an_unknown_entity(no_fallback: None) -> None:
+    text = PAGE.format("<p>Fine</p>\n<p>1&nbsp;000 km</p>\n<p title=\"&copy; me\">x</p>")
+    lookup = {"1&nbsp;000 km": "1&nbps;000 公里", "© me": "&copy 我", "Fine": "好"}.get
+    rendered = fmt.render_checked(text, lookup, options=OPTIONS, path="source/x.html")
+    # Shown as written, as a browser would show it had the source held it.
+    assert "<p>1&amp;nbps;000 公里</p>" in rendered.text and 'title="© 我"' in rendered.text
+    assert rendered.notes == (
+        ("source/x.html:5: the translation of '1&nbsp;000 km': unknown entity &nbps; "
+         "(did you mean &nbsp;?); the edition shows it as written"),
+        ("source/x.html:6: the translation of '© me': entity &copy lacks its ';'; "
+         "the edition shows it as written"))
+
+
+def test_review_flags_an_unknown_entity_as_functional() -> None:
+    context = CheckContext(format_name="html")
+    findings = run_checks("1&nbsp;000 km", "1&nbps;000 公里", context)
+    assert [str(f) for f in findings if f.check == "entities"] == [
+        ("functional: entities: unknown entity &nbps; (did you mean &nbsp;?): write a known "
+         "entity, or &amp; for a literal &")]
+    assert [f for f in run_checks("1&nbsp;000 km", "1&nbsp;000 公里", context)
+            if f.check == "entities"] == []
+    assert [f for f in run_checks("1 000 km", "1&nbps;000 公里", CheckContext())
+            if f.check == "entities"] == []     # Markdown articles: not this check's business
+
+
+def test_build_and_check_name_the_entry_with_an_unknown_entity(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    runner = CliRunner()
+    assert runner.invoke(app, ["--root", str(root), "init"]).exit_code == 0
+    (root / "source" / "units.html").write_text(
+        PAGE.format("<p>1&nbsp;000 km</p>"), encoding="utf-8")
+    assert runner.invoke(app, ["--root", str(root), "sync", "--no-mt"]).exit_code == 0
+    po = root / "locales" / "zh" / "units.po"
+    catalog = polib.pofile(str(po))
+    catalog.find("1&nbsp;000 km").msgstr = "1&nbps;000 公里"
+    catalog.save()
+    checked = runner.invoke(app, ["--root", str(root), "check"])
+    assert "unknown entity &nbps; (did you mean &nbsp;?)" in checked.output, checked.output
+    built = runner.invoke(app, ["--root", str(root), "build"])
+    assert built.exit_code == 0, built.output
+    assert ("source/units.html:4: the translation of '1&nbsp;000 km': unknown entity &nbps; "
+            "(did you mean &nbsp;?); the edition shows it as written") in built.output
+    edition = (root / "build" / "zh" / "units.html").read_text(encoding="utf-8")
+    assert "<p>1&amp;nbps;000 公里</p>" in edition and '<html lang="zh">' in edition
+
+
+# ---------------------------------------------------------------- labels in running text
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("<p>Tick <label><input type=checkbox> this box</label> to agree.</p>",
+     ["Tick <label1><input2/> this box</label1> to agree."]),
+    ("<p>Enter your <label for=n>full name</label> here: <input id=n></p>",
+     ["Enter your <label1>full name</label1> here: <input2/>"]),
+    ("<p><label for=a>Accept</label> <em>all</em> cookies</p>",
+     ["<label1>Accept</label1> <em2>all</em2> cookies"]),
+    # A block of its own: straight in a form, alone in a div, one per line of a list.
+    ("<form><label for=n>Name</label> <input id=n placeholder=\"Your name\"></form>",
+     ["Name", "Your name"]),
+    ("<div><label>Email</label><br><label>Password</label></div>", ["Email", "Password"]),
+    ("<ul><li><label><input type=radio name=r> One</label></li>\n"
+     + "<li><label><input type=radio name=r> Two</label></li></ul>",
+     ["<input1/> One", "<input1/> Two"]),
+])
+def test_a_label_inside_a_sentence_keeps_it_one_msgid(body: str, expected: list[str],
+                                                     no_fallback: None) -> None:
+    text = PAGE.format(body)
+    assert msgids(text) == expected
+    assert fmt.render(text, lambda m: m, options=OPTIONS) == text
+    edition = fmt.render(text, upper, options=OPTIONS)
+    assert msgids(edition) == [upper(m) for m in expected]
+
+
+# ---------------------------------------------------------------- formatting left open
+
+# An inline element left open before a block. A browser ends the paragraph there (and carries
+# the formatting on into the text that follows); libxml2 does so for <b> and <i> but nests the
+# rest of the document inside an open <em>, <strong>, <a>, <span>…, which split the sentence.
+# The edition must not end the element with an end tag the source did not have either: the
+# next paragraph would lose the formatting a browser carries into it.
+OPEN_BOLD = [
+    "<p>Some <b>bold text\n<p>Next paragraph</p>\n",
+    PAGE.format("<p>Some <b>bold text\n<p>Next paragraph</p>"),
+    "<p>Some <i>italic text</p>\n<p>Next <em>paragraph</p>\n<div>After</div>\n",
+    "<p>Some <b><em>strong text\n<p>Next</p>\n",
+    "<p>Some <em>open text\n<p>Next paragraph</p>\n<div>Div</div>\n",
+    PAGE.format("<p>See <a href=x>the link\n<p>Next <strong>one\n<h2>Head</h2>\n<p>Last"),
+    "<ul><li>One <em>open\n<li>Two <span>more</ul>\n",
+    "<table><tr><td>A <a href=x>link<td>B <code>c</table>\n",
+    "<dl><dt>Term <em>open<dd>Definition</dl>\n",
+    "<p>Some <b>b <em>x<!-- c -->\n<p>N <em>y<p>O</p>\n",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (OPEN_BOLD[0], ["Some <b1>bold text </b1>", "Next paragraph"]),
+    (OPEN_BOLD[4], ["Some <em1>open text </em1>", "Next paragraph", "Div"]),
+    (OPEN_BOLD[5], ["See <a1>the link </a1>", "Next <strong1>one </strong1>", "Head", "Last"]),
+    (OPEN_BOLD[6], ["One <em1>open </em1>", "Two <span1>more</span1>"]),
+    (OPEN_BOLD[7], ["A <a1>link</a1>", "B <code1>c</code1>"]),
+    (OPEN_BOLD[8], ["Term <em1>open</em1>", "Definition"]),
+    (OPEN_BOLD[9], ["Some <b1>b <em2>x<comment3/> </em2></b1>", "N <em1>y</em1>", "O"]),
+])
+def test_formatting_left_open_ends_with_its_block(text: str, expected: list[str]) -> None:
+    assert msgids(text) == expected
+
+
+@pytest.mark.parametrize("text", OPEN_BOLD)
+def test_formatting_left_open_keeps_its_tree_and_bytes(text: str, no_fallback: None) -> None:
+    assert fmt.render(text, lambda m: m, options=OPTIONS) == text
+    assert fmt.render(text, lambda m: m, options=FormatOptions(language="en")) == text
+    edition = fmt.render(text, pseudo, options=OPTIONS)
+    assert skeleton(edition) == skeleton(text)
+    assert msgids(edition) == [pseudo(m) for m in msgids(text)]
+
+
+@pytest.mark.parametrize(("text", "lookup", "expected"), [
+    (OPEN_BOLD[0], {"Some <b1>bold text </b1>": "一些<b1>粗体文字</b1>"},
+     "<p>一些<b>粗体文字<p>Next paragraph</p>\n"),
+    (OPEN_BOLD[2], {"Some <i1>italic text</i1>": "一些<i1>斜体</i1>",
+                    "Next <em1>paragraph</em1>": "<em1>下一</em1>段"},
+     "<p>一些<i>斜体</p>\n<p><em>下一</em>段</p>\n<div>After</div>\n"),
+    (OPEN_BOLD[3], {"Some <b1><em2>strong text </em2></b1>": "一些<b1><em2>强调 </em2></b1>"},
+     "<p>一些<b><em>强调 <p>Next</p>\n"),
+    (OPEN_BOLD[4], {"Some <em1>open text </em1>": "<em1>开放</em1>文本"},
+     "<p><em>开放</em>文本<p>Next paragraph</p>\n<div>Div</div>\n"),
+    (OPEN_BOLD[7], {"A <a1>link</a1>": "甲<a1>链接</a1>", "B <code1>c</code1>": "乙<code1>c</code1>"},
+     "<table><tr><td>甲<a href=x>链接<td>乙<code>c</table>\n"),
+])
+def test_no_end_tag_the_source_did_not_have(text: str, lookup: dict[str, str], expected: str,
+                                            no_fallback: None) -> None:
+    assert msgids(text)[0] in lookup          # the msgids are what the lookups say
+    edition = fmt.render(text, lookup.get, options=OPTIONS)
+    assert edition == expected
+    assert skeleton(edition) == skeleton(text)
+
+
+SOUP = ["Words here", " ", "\n", "<em>", "<b>", "<a href=x>", "<span>", "<strong>", "</em>",
+        "<p>", "</p>", "<div>", "</div>", "<li>", "<!-- c -->", "<br>", "<code>x</code>"]
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.sampled_from(SOUP), min_size=1, max_size=14), page=st.booleans())
+def test_generated_open_formatting_round_trips(pieces: list[str], page: bool,
+                                               no_fallback: None) -> None:
+    body = "<p>" + "".join(pieces)
+    text = PAGE.format(body) if page else body + "\n"
+    assert fmt.render(text, lambda m: m, options=OPTIONS) == text
+    edition = fmt.render(text, pseudo, options=OPTIONS)
+    assert skeleton(edition) == skeleton(text)
+    assert msgids(edition) == [pseudo(m) for m in msgids(text)]

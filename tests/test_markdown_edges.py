@@ -1,6 +1,6 @@
 """Markdown edge cases found by QA: heading attribute blocks, byte-order marks, line endings other
-than LF, YAML anchors and aliases in front matter, TOML front matter, footnote definitions, HTML
-blocks (never extracted, and extract says so).
+than LF, YAML anchors and aliases in front matter, TOML front matter, footnote definitions, inline
+footnotes, HTML blocks (never extracted, and extract says so), pipes outside tables.
 
 Each case keeps the two properties of ``test_markdown.py``: identity (no translation gives the
 source back byte for byte) and structure (a pseudo-translation renders to the same HTML tree).
@@ -24,6 +24,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from test_markdown import SETTINGS, _Tree, assert_identity, documents, element_tree, pseudo_for
 from typer.testing import CliRunner
 
+from l10n.checks import CheckContext, run_checks
 from l10n.cli import app
 from l10n.errors import SourceError
 from l10n.formats import FormatOptions
@@ -580,3 +581,155 @@ def test_extract_and_sync_say_once_per_article_that_html_blocks_stay_untranslate
     assert _run(root, "sync", "--no-mt").splitlines() == second
     (root / "source" / "a.md").write_text("# A\n\nNo HTML now.\n", encoding="utf-8")
     assert [line for line in _run(root, "extract").splitlines() if "HTML" in line] == notes[1:]
+
+
+# --------------------------------------------------------------------------------------------
+# Inline footnotes (^[text]: Pandoc, markdown-it's footnote plugin): the note is prose of the block
+# it is in, in its msgid as written, like any inline markup
+
+
+_NOTE = "A sentence.^[An inline note with **bold**.] More text."
+
+
+@pytest.mark.parametrize(("text", "segments"), [
+    (_NOTE + "\n", [(1, "paragraph", _NOTE)]),
+    ("A note^[that wraps\nover two lines] here.\n",
+     [(1, "paragraph", "A note^[that wraps over two lines] here.")]),
+    ("- Item^[A note.]\n", [(1, "list item", "Item^[A note.]")]),
+    ("> Quote^[See [the docs][d].]\n\n[d]: /docs\n",
+     [(1, "block quote", "Quote^[See [the docs][d].]")]),
+    ("# Heading^[A note.]\n", [(1, "heading 1", "Heading^[A note.]")]),
+    ("Setext^[A note.]\n---\n", [(1, "heading 2", "Setext^[A note.]")]),
+    ("| Cell^[A note.] |\n|---|\n| Body^[Another *one*.] |\n",
+     [(1, "table cell", "Cell^[A note.]"), (3, "table cell", "Body^[Another *one*.]")]),
+    ("Note^[with a [nested] bracket and [^1]].\n\n[^1]: Ibid.\n",
+     [(1, "paragraph", "Note^[with a [nested] bracket and [^1]]."), (3, "footnote", "Ibid.")]),
+    ("[^1]: A definition^[with its own inline note].\n",
+     [(1, "footnote", "A definition^[with its own inline note].")]),
+])
+def test_an_inline_footnote_stays_in_its_blocks_msgid(
+        text: str, segments: list[tuple[int, str, str]]) -> None:
+    assert _segments(text) == segments
+    assert_footnotes_kept(text)  # identity; the pseudo-translated notes render as notes
+
+
+def test_a_built_edition_keeps_a_translated_inline_footnote(tmp_path: Path) -> None:
+    source = f"{_NOTE}\n".encode()
+    english, chinese = _build(tmp_path, source, {_NOTE: "一句话。^[一条带**粗体**的内联注释。]更多文字。"})
+    assert english == source
+    assert chinese == "一句话。^[一条带**粗体**的内联注释。]更多文字。\n".encode()
+
+
+def _findings(msgid: str, msgstr: str) -> list[str]:
+    context = CheckContext(source_language="en", target_language="zh", format_name="markdown")
+    return [str(f) for f in run_checks(msgid, msgstr, context)]
+
+
+@pytest.mark.parametrize(("msgid", "msgstr"), [
+    (_NOTE, "一句话。^[一条带**粗体**的内联注释。]更多文字。"),
+    ("Text^[Note.] and more^[Second note.].", "文字^[注释。]和更多^[第二条注释。]。"),
+    ("Note^[with a [^1] reference].", "注释^[带一个 [^1] 引用]。"),
+    ("Note^[see [the docs][d]].", "注释^[见[文档][d]]。"),
+    ("Note^[a [nested] bracket].", "注释^[一个[nested]括号]。"),
+    ("Literal \\^[not a note].", "字面 \\^[not a note]。"),
+])
+def test_a_translated_inline_footnote_is_no_changed_label(msgid: str, msgstr: str) -> None:
+    assert _findings(msgid, msgstr) == []
+
+
+def _notes(source: int, translation: int) -> str:
+    return (f"critical: footnotes: inline footnotes ^[…]: {source} in the source, {translation} "
+            "in the translation: keep each note as ^[note]")
+
+
+_RELABELLED = ("critical: references: reference label [d] changed to [e]: keep [d] as written "
+               "(the link text may change)")
+_NO_STRONG = "functional: emphasis: **strong** spans: 1 in the source, 0 in the translation"
+_SIC = ("functional: brackets: [sic] changed: if it is a link reference (a line [sic]: … in the "
+        "article), keep [sic] as written")
+
+
+@pytest.mark.parametrize(("msgid", "msgstr", "expected"), [
+    # the note's text is prose, but a label inside it is still a label
+    ("Note^[with a [^1] reference].", "注释^[带一个 [^2] 引用]。",
+     ["critical: footnotes: footnote [^1] changed to [^2]: keep [^1] as written"]),
+    ("Note^[see [the docs][d]].", "注释^[见[文档][e]]。", [_RELABELLED]),
+    # a note dropped, or left as bare brackets, is a footnote lost; one added, a footnote gained
+    (_NOTE, "一句话。更多文字。", [_notes(1, 0), _NO_STRONG]),
+    ("Text^[Note.] more.", "文字[注释。]更多。", [_notes(1, 0)]),
+    ("Text [sic] more.", "文字^[sic]更多。", [_notes(0, 1), _SIC]),
+])
+def test_what_the_checks_find_in_an_inline_footnote(msgid: str, msgstr: str,
+                                                    expected: list[str]) -> None:
+    assert _findings(msgid, msgstr) == expected
+
+
+# --------------------------------------------------------------------------------------------
+# A pipe is escaped only where a table would take it: in a cell, or in a setext heading's line
+# that the table rule would read as a header row above a "---" delimiter row
+
+
+def _extract_build_extract(text: str, translate: Callable[[str], str | None]) -> tuple[str, str]:
+    """The edition, and that the edition's msgids are the translations of the source's."""
+    segments = md.extract(text, "a.md", options=OPTIONS)
+    edition = md.render(text, translate, options=OPTIONS)
+    again = md.extract(edition, "a.md", options=OPTIONS)
+    assert [(s.msgid, s.kind) for s in again] == \
+        [(translate(s.msgid) or s.msgid, s.kind) for s in segments]
+    return edition, "".join(s.msgid for s in again)
+
+
+_OUTSIDE_TABLES = ["# {}\n", "## {} ##\n", "{}\n===\n", "{}\n---\n", "Line one\n{}\n---\n",
+                   "> {}\n> ---\n", "Para {} text.\n", "Para\n{}\ntext.\n"]
+
+
+# ("a \\| b" above "---" is a table's header row: a cell, whose pipes a translation escapes.)
+@pytest.mark.parametrize("text", [
+    *(template.format(words) for template in _OUTSIDE_TABLES
+      for words in ("a | b", "Use `x|y` or z")),
+    *(template.format("a \\| b") for template in _OUTSIDE_TABLES if "---" not in template)])
+def test_a_pipe_outside_a_table_round_trips_as_written(text: str) -> None:
+    assert "table cell" not in [kind for _, kind, _ in _segments(text)]
+    assert_identity(text)
+    assert_structure(text)
+    _extract_build_extract(text, lambda m: m)  # the identity edition's msgids are the source's
+    # a translation holding pipes is written as it is: re-extracted, it is the same msgid
+    edition, msgids = _extract_build_extract(text, lambda m: m.upper() + " | x \\| y")
+    assert "&#124;" not in edition and "&#124;" not in msgids
+    assert element_tree(edition) == element_tree(text.upper())
+
+
+@pytest.mark.parametrize("translation", ["| a", "a |", "| a |", "a \\| b |", "\\| a"])
+def test_a_setext_heading_translation_cannot_become_a_table_header(translation: str) -> None:
+    text = "Title\n---\n"
+    edition = md.render(text, {"Title": translation}.get, options=OPTIONS)
+    assert [t.type for t in md.block_tokens(edition)][:1] == ["heading_open"]
+    assert "&#124;" in edition  # the one place a pipe must be a character reference
+    # under "===" no table can start: the pipes stay as written
+    assert md.render("Title\n===\n", {"Title": translation}.get, options=OPTIONS) == \
+        translation + "\n===\n"
+
+
+@pytest.mark.parametrize("cell", ["a \\| b", "`x\\|y`", "a"])
+def test_a_table_cell_with_an_escaped_pipe_round_trips(cell: str) -> None:
+    text = f"| Head | Two |\n|---|---|\n| {cell} | z |\n"
+    assert_identity(text)
+    assert_structure(text)
+    _extract_build_extract(text, lambda m: m)
+    edition, _ = _extract_build_extract(text, lambda m: m.upper())
+    assert element_tree(edition) == element_tree(text.upper())
+    # a translation's own pipe is escaped in the cell, and read back as the translation wrote it
+    edition = md.render(text, {"Head": "头 | 部"}.get, options=OPTIONS)
+    assert edition.startswith("| 头 \\| 部 | Two |\n")
+    assert md.extract(edition, "a.md", options=OPTIONS)[0].msgid == "头 \\| 部"
+
+
+def test_a_built_edition_keeps_pipes_outside_tables_as_written(tmp_path: Path) -> None:
+    source = b"a | b\n===\n\n## c | d\n\nPara e | f.\n\n| g \\| h | i |\n|---|---|\n| j | k |\n"
+    english, chinese = _build(tmp_path, source, {"a | b": "甲 | 乙", "Para e | f.": "段 戊 | 己。",
+                                                 "g \\| h": "庚 | 辛"})
+    assert english == source
+    assert chinese == ("甲 | 乙\n===\n\n## c | d\n\n段 戊 | 己。\n\n| 庚 \\| 辛 | i |\n|---|---|\n"
+                       "| j | k |\n").encode()
+    assert [s.msgid for s in md.extract(chinese.decode(), "a.md", options=OPTIONS)] == \
+        ["甲 | 乙", "c | d", "段 戊 | 己。", "庚 \\| 辛", "i", "j", "k"]

@@ -160,6 +160,7 @@ class Brackets:
     shortcuts: tuple[str, ...] = ()    # a bare [label]: a shortcut reference, or bracketed prose
     footnotes: tuple[str, ...] = ()    # [^label], as a reference or as a definition "[^label]:"
     task_box: str | None = None        # "[ ]", "[x]" or "[X]" when the string opens a task item
+    notes: int = 0                     # inline footnotes ^[text]: prose, counted, no label
 
 
 # Left to right: what hides brackets (an escape, a code span, an autolink or tag), then a bracket
@@ -190,8 +191,9 @@ _NO_BRACKETS = Brackets()
 
 
 def brackets(text: str) -> Brackets:
-    """The reference labels, bare [x], footnotes and task list box of a Markdown string."""
-    if _LABEL_END.search(text) is None:
+    """The reference labels, bare [x], footnotes, inline footnotes (^[text], counted) and task
+    list box of a Markdown string."""
+    if _LABEL_END.search(text) is None and "^[" not in text:
         return _NO_BRACKETS
     return _brackets(text)
 
@@ -205,6 +207,7 @@ def _brackets(text: str) -> Brackets:
     footnotes: list[str] = []
     box = TASK_BOX.match(text)
     start = box.end() if box else 0
+    text, notes = _without_notes(text, start) if "^[" in text else (text, 0)
     # findall runs in C; a group that took no part is "", like an empty text.
     for _, bang, inside, collapsed, label, paren, after in _BRACKET.findall(text, start):
         if after:
@@ -220,4 +223,30 @@ def _brackets(text: str) -> Brackets:
         else:
             shortcuts.append(inside)
     return Brackets(tuple(references), tuple(shortcuts), tuple(footnotes),
-                    box.group(1) if box else None)
+                    box.group(1) if box else None, notes)
+
+
+# What hides a bracket (an escape, a code span, an autolink or tag), or a bracket, "^[" opening
+# an inline footnote (Pandoc, markdown-it's footnote plugin) among them.
+_NOTE_SCAN = re.compile(r"\\[\s\S]|(?<!`)(`++)[\s\S]*?(?<!`)\1(?!`)|<[A-Za-z/!?][^<>\n]*>|\^?[\[\]]")
+
+
+def _without_notes(text: str, start: int) -> tuple[str, int]:
+    """``text`` with the two brackets of each inline footnote ^[…] blanked out, and how many
+    there are. A note's text is prose the translator translates, not a label; a bracket inside
+    it still counts ([^1], [text][label]). A note closes at the "]" that balances its "[", as
+    markdown-it's link labels do; one that never closes is text."""
+    chars: list[str] | None = None
+    count = 0
+    opened: list[int] = []   # each open "[": its position if it opens a note, else -1
+    for match in _NOTE_SCAN.finditer(text, start):
+        token = match.group()
+        if token in ("[", "^["):
+            opened.append(match.end() - 1 if token == "^[" else -1)
+        elif token in ("]", "^]") and opened:
+            where = opened.pop()
+            if where >= 0:
+                chars = chars or list(text)
+                chars[where] = chars[match.end() - 1] = "\0"
+                count += 1
+    return (text if chars is None else "".join(chars)), count

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from l10n.checks.inline import LITERAL_TAG, Brackets, Literal, brackets, label_key
 from l10n.checks.registry import CheckContext, Pair, check
+from l10n.formats.html_markup import entity_problems
 from l10n.formats.markdown import ATTRIBUTE_BLOCK
 
 T = TypeVar("T")
@@ -172,8 +173,12 @@ def reference_changes(pair: Pair) -> Iterator[str]:
 
 @check("footnotes", "critical", formats=("markdown",))
 def footnotes(pair: Pair) -> Iterator[str]:
-    """Footnote references [^label] kept as written."""
-    if _short(pair) or brackets(pair.msgid).footnotes == brackets(pair.msgstr).footnotes:
+    """Footnote references [^label] kept as written; inline footnotes ^[text] kept as notes
+    (their text is translated like any other)."""
+    if _short(pair):
+        return iter(())
+    source, target = brackets(pair.msgid), brackets(pair.msgstr)
+    if source.footnotes == target.footnotes and source.notes == target.notes:
         return iter(())
     return footnote_changes(pair)
 
@@ -185,6 +190,9 @@ def footnote_changes(pair: Pair) -> Iterator[str]:
                         _missing(target.footnotes, source.footnotes),
                         "keep [{}] as written", "the source has no footnote [{}]",
                         unpaired="missing")
+    if source.notes != target.notes:
+        yield (f"inline footnotes ^[…]: {source.notes} in the source, {target.notes} in the "
+               "translation: keep each note as ^[note]")
 
 
 # A task list box at the start of a translation, whether or not a space follows it.
@@ -282,3 +290,11 @@ def html_markup(pair: Pair) -> Iterable[str]:
     if problems is None:
         return ()
     return problems(pair.msgid, pair.msgstr)   # crossed tags said once, as "tags cross: …"
+
+
+@check("entities", "functional", formats=("html",))
+def html_entities(pair: Pair) -> Iterator[str]:
+    """Character references HTML does not know (``&nbps;``) or without their ``;``: the edition
+    would show them as written, or as a character the translator did not mean."""
+    for problem in entity_problems(pair.msgid, pair.msgstr):
+        yield f"{problem}: write a known entity, or &amp; for a literal &"

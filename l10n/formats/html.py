@@ -17,11 +17,12 @@ import logging
 import re
 from typing import Any
 
+from babel.core import get_global, parse_locale
 from lxml import etree
 
-from l10n.errors import SourceError
+from l10n.errors import ConfigError, SourceError
 from l10n.formats import FormatOptions, Rendered
-from l10n.formats.html_markup import markup_problems
+from l10n.formats.html_markup import entity_problems, markup_problems
 from l10n.formats.html_nodes import (
     VOID,
     WS,
@@ -37,12 +38,13 @@ from l10n.formats.html_nodes import (
 from l10n.formats.html_splice import (
     Unpositioned,
     apply,
-    self_close_voids,
+    parser_text,
     serialize,
     shape,
     splice,
 )
 from l10n.segment import Lookup, Segment
+from l10n.settings import normalise_language, same_language
 
 NAME = "html"
 SUFFIXES = (".html", ".htm")
@@ -83,7 +85,7 @@ def _parse(text: str, path: str) -> Any:
     parser = etree.HTMLParser(no_network=True, default_doctype=False, huge_tree=False,
                               collect_ids=False, remove_comments=False, remove_pis=False)
     try:
-        root = etree.fromstring(self_close_voids(text), parser)
+        root = etree.fromstring(parser_text(text), parser)
     except (etree.XMLSyntaxError, etree.ParserError, ValueError) as error:
         raise SourceError(f"cannot parse HTML: {error}", path=path) from None
     for entry in parser.error_log:
@@ -238,9 +240,10 @@ def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
     """The document with every block whose msgid ``lookup`` translates replaced.
 
     A translation whose markup fails ``markup_problems`` is not used (the source text stays).
-    ``<html lang>`` (and ``xml:lang`` where present) becomes ``options.language``. When the
-    edition has to be re-serialized, a warning goes to this module's logger; ``render_checked``
-    returns it as a note instead.
+    ``<html lang>`` (and ``xml:lang`` where present) becomes ``options.language``, and so do the
+    ``og:locale`` and ``content-language`` meta tags a document has (none is added). When the
+    edition has to be re-serialized, or a translation holds an entity HTML does not know, a
+    warning goes to this module's logger; ``render_checked`` returns them as notes instead.
     """
     rendered = render_checked(text, lookup, options=options, path="")
     for note in rendered.notes:
@@ -249,19 +252,24 @@ def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
 
 
 def render_checked(text: str, lookup: Lookup, *, options: FormatOptions, path: str) -> Rendered:
-    """``render``, with a note naming ``path`` and the line when the translations could not be
-    spliced into the source text and the edition is lxml's serialization instead (every byte
-    outside the translated text is then no longer guaranteed)."""
+    """``render``, with notes naming ``path`` and the line: of each translation with an entity
+    HTML does not know or one without its ``;`` (``&nbps;``, ``&copy``), and of the edition when
+    the translations could not be spliced into the source text and it is lxml's serialization
+    instead (every byte outside the translated text is then no longer guaranteed)."""
     if text.startswith(_BOM):
         inner = render_checked(text[1:], lookup, options=options, path=path)
         return Rendered(_BOM + inner.text, inner.notes)
     tree = _parse(text, path)
     if tree is None:
         return Rendered(text)
-    changes = [(item, t) for item in _walk(tree) if (t := _usable(item.msgid, lookup)) is not None]
+    changes = _changes(tree, lookup, options.language)
     lang = _lang_change(tree, text, options.language)
     if not changes and lang is None:
         return Rendered(text)
+    notes = tuple(f"{_where(path, item.line)}: the translation of {_short(item.msgid)!r}: "
+                  f"{problem}; the edition shows it as written"
+                  for item, translation in changes if item.msgid
+                  for problem in entity_problems(item.msgid, translation))
     line: int | None = None
     try:
         spliced: str | None = splice(text, tree, changes, lang)
@@ -273,11 +281,19 @@ def render_checked(text: str, lookup: Lookup, *, options: FormatOptions, path: s
         if check is not None:
             line = _first_difference(shape(check), shape(tree), tree)
             if line is None:
-                return Rendered(spliced)
-    where = f"{path}:{line or 1}" if path else f"line {line or 1}"
-    note = (f"{where}: HTML source positions could not be matched; the edition is "
-            "re-serialized (byte fidelity lost outside the translated text)")
-    return Rendered(serialize(tree, fragment=not _has_html_tag(text), source=text), (note,))
+                return Rendered(spliced, notes)
+    note = (f"{_where(path, line or 1)}: HTML source positions could not be matched; the edition "
+            "is re-serialized (byte fidelity lost outside the translated text)")
+    return Rendered(serialize(tree, fragment=not _has_html_tag(text), source=text),
+                    (*notes, note))
+
+
+def _where(path: str, line: int) -> str:
+    return f"{path}:{line}" if path else f"line {line}"
+
+
+def _short(msgid: str) -> str:
+    return msgid if len(msgid) <= 40 else msgid[:39] + "…"
 
 
 def _first_difference(got: list[tuple[Any, ...]], want: list[tuple[Any, ...]],
@@ -299,9 +315,51 @@ def render_tree(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
     tree = _parse(text, "")
     if tree is None:
         return text
-    changes = [(item, t) for item in _walk(tree) if (t := _usable(item.msgid, lookup)) is not None]
-    apply(tree, changes, _lang_change(tree, text, options.language))
+    apply(tree, _changes(tree, lookup, options.language), _lang_change(tree, text, options.language))
     return serialize(tree, fragment=not _has_html_tag(text), source=text)
+
+
+def _changes(tree: Any, lookup: Lookup, language: str | None) -> list[tuple[Item, str]]:
+    """The translated blocks, and the language metadata ``language`` changes."""
+    changes = [(item, t) for item in _walk(tree) if (t := _usable(item.msgid, lookup)) is not None]
+    return changes + _metadata_changes(tree, language)
+
+
+def _metadata_changes(tree: Any, language: str | None) -> list[tuple[Item, str]]:
+    """``<meta property="og:locale">`` and ``<meta http-equiv="content-language">`` made to say
+    ``language``: og:locale as ``og_locale`` writes it, content-language as BCP 47 (``zh-Hant``).
+    A value that already names ``language`` (``en_GB`` for ``en``) is kept."""
+    if not language:
+        return []
+    changes: list[tuple[Item, str]] = []
+    for meta in tree.getroot().iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("http-equiv") or "").lower()
+        value = meta.get("content")
+        if key not in ("og:locale", "content-language") or value is None:
+            continue
+        if not same_language(_canonical(value.strip(WS)), _canonical(language)):
+            wanted = og_locale(language) if key == "og:locale" else language.replace("_", "-")
+            changes.append((Attr(meta, "content", "", meta.sourceline or 1, key), escape(wanted)))
+    return changes
+
+
+def og_locale(language: str) -> str:
+    """``language`` in Open Graph's ``ll_TT`` form. A code without a territory takes CLDR's likely
+    one for its language and script (``zh`` -> ``zh_CN``, ``zh_Hant`` -> ``zh_TW``, ``en`` ->
+    ``en_US``); the script itself is dropped (og:locale has no place for it)."""
+    lang, territory, script, *_ = parse_locale(_canonical(language))
+    if territory is None:
+        likely = get_global("likely_subtags")
+        full = likely.get(f"{lang}_{script}") or likely.get(lang)
+        territory = parse_locale(full)[1] if full else None
+    return f"{lang}_{territory}" if territory else lang
+
+
+def _canonical(code: str) -> str:
+    try:
+        return normalise_language(code)
+    except ConfigError:
+        return code
 
 
 def _usable(msgid: str, lookup: Lookup) -> str | None:

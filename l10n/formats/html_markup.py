@@ -4,9 +4,11 @@ markup is safe and matches its msgid, and reading a checked translation back as 
 
 from __future__ import annotations
 
+import difflib
 import html as _html
 import re
 from collections.abc import Iterator
+from html.entities import html5
 
 _PLACEHOLDER = re.compile(r"<(/?)([a-z]+)(\d+)(/?)>")
 # Characters XML (and so lxml) refuses in text.
@@ -73,6 +75,40 @@ def markup_problems(msgid: str, msgstr: str) -> list[str]:
         if name not in seen:
             problems.append(f"tag <{name}> is missing")
     problems.extend(_content_problems(msgid, msgstr))
+    return problems
+
+
+# A character reference as a translator may write one: named or numeric, with or without ";".
+_REFERENCE = re.compile(r"&(#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*)(;?)")
+_NAMES = [name for name in html5 if name.endswith(";")]
+
+
+def entity_problems(msgid: str, msgstr: str) -> list[str]:
+    """The character references of ``msgstr`` HTML does not know (``&nbps;``) or that lack their
+    ``;`` (``&copy 2024``), each said once; one written the same way in ``msgid`` is no problem.
+
+    A browser shows an unknown one as written and reads one without ``;`` as the character, so
+    either way the edition is not what a translator who meant an entity wanted."""
+    problems: list[str] = []
+    for match in _REFERENCE.finditer(msgstr):
+        name, written = match.group(1), match.group()
+        if written in msgid:
+            continue
+        if match.group(2):
+            if name.startswith("#") or written[1:] in html5:
+                continue
+            guess = difflib.get_close_matches(written[1:], _NAMES, n=1)
+            problem = f"unknown entity {written}" + (f" (did you mean &{guess[0]}?)" if guess else "")
+        elif name.startswith("#"):
+            problem = f"entity {written} lacks its ';'"
+        else:
+            # What a browser reads as an entity: a legacy name (``&copy``) or a whole one.
+            known = [name[:n] for n in range(len(name), 0, -1) if name[:n] in html5]
+            if not known and name + ";" not in html5:
+                continue
+            problem = f"entity &{known[0] if known else name} lacks its ';'"
+        if problem not in problems:
+            problems.append(problem)
     return problems
 
 

@@ -18,7 +18,17 @@ import lxml.html
 from lxml import etree
 
 from l10n.formats.html_markup import placeholder_tokens
-from l10n.formats.html_nodes import VOID, WS, Attr, Item, Run, escape, is_element, opaque
+from l10n.formats.html_nodes import (
+    VOID,
+    WS,
+    Attr,
+    Item,
+    Run,
+    escape,
+    implied_ends,
+    is_element,
+    opaque,
+)
 
 # Raw-text and RCDATA elements: no tags inside, up to the matching end tag.
 _RAW = frozenset(["script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title", "plaintext"])
@@ -214,27 +224,45 @@ class _Positions:
         return span
 
 
-_UNKNOWN_VOID = re.compile(rf"<(?:{_UNKNOWN_NAMES})[\t\n\f\r />]", re.IGNORECASE)
 
 
-def self_close_voids(text: str) -> str:
-    """``text`` with the start tags of the void elements libxml2 does not know written ``<wbr/>``
-    (outside comments and raw text), which its parser reads as empty. Lines stay where they were;
-    the tokens of ``_positions`` are still found in the original text."""
-    if _UNKNOWN_VOID.search(text) is None:
-        return text
+def parser_text(text: str) -> str:
+    """``text`` as libxml2 is to read it; lines stay where they were, so the tokens of
+    ``_positions`` are still found in the original text.
+
+    The start tags of the void elements libxml2 does not know are written ``<wbr />`` (outside
+    comments and raw text): its parser reads them as empty. Before a start tag that ends an open
+    ``<p>`` (``<li>``, ``<td>``…) the inline elements still open inside it get their end tags,
+    as HTML's parser ends them: libxml2 ends ``<b>`` there, but nests the rest of the document
+    in an open ``<em>``, ``<a>`` or ``<span>``, which takes the sentence apart."""
     out: list[str] = []
     pos = scan = 0
+    open_tags: list[str] = []
     while (match := _TOKEN.search(text, scan)) is not None:
         scan = match.end()
-        name = (match.group("start") or "").lower()
+        if match.group("end") is not None:
+            name = match.group("end").lower()
+            if name in open_tags:
+                del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name):]
+        if not match.group("start"):
+            continue
+        name = match.group("start").lower()
         if name in _RAW:
             close = re.compile(rf"</{name}[\t\n\f\r />]", re.IGNORECASE).search(text, scan)
             scan = close.start() if close else len(text)
-        elif name in _LXML_UNKNOWN_VOID and not match.group().endswith("/>"):
+            continue
+        inline = implied_ends(open_tags, name)
+        if inline:
+            out.append(text[pos:match.start()])
+            out.extend(f"</{tag}>" for tag in reversed(inline))
+            pos = match.start()
+            del open_tags[-len(inline):]
+        if name in _LXML_UNKNOWN_VOID and not match.group().endswith("/>"):
             out.append(text[pos:match.end() - 1])
             out.append(" />")  # the space: an unquoted value would take the slash
             pos = match.end()
+        elif name not in VOID and not match.group().endswith("/>"):
+            open_tags.append(name)
     out.append(text[pos:])
     return "".join(out)
 
@@ -265,6 +293,8 @@ def _positions(text: str, tree: Any) -> _Positions:
                     break
             continue
         tag = _Tag(match.group("start").lower(), match.start(), match.end())
+        # Ended without an end tag of their own: a later stray one is not theirs.
+        del open_tags[len(open_tags) - len(implied_ends([t.name for t in open_tags], tag.name)):]
         found.append(tag)
         lines.append(line)
         if tag.name in _RAW:
@@ -369,17 +399,29 @@ def _run_edit(where: _Positions, run: Run, translation: str,
     while stop > max(after, start) and text[stop - 1] in WS:
         stop -= 1
     out: list[str] = []
-    for kind, value in placeholder_tokens(translation):
+    tokens = list(placeholder_tokens(translation))
+    for at, (kind, value) in enumerate(tokens):
         if kind == "text":
             out.append(escape(value))
             continue
         node = run.names[value]
         if kind == "close":
             tag = where.tag_of(node)
-            out.append(text[tag.close[0]:tag.close[1]] if tag.close else f"</{node.tag}>")
+            if tag.close:
+                out.append(text[tag.close[0]:tag.close[1]])
+            elif not _left_open(where, run, tokens[at:]):
+                out.append(f"</{node.tag}>")
         elif is_element(node) and not opaque(node):
             out.append(_start_text(where, node, attr_edits))
         else:
             out.append(text[where.start_of(node):where.end_of(node)])
     return start, stop, "".join(out)
 
+
+
+def _left_open(where: _Positions, run: Run, rest: list[tuple[str, str]]) -> bool:
+    """True when ``rest`` of a translation only ends elements the source leaves open at the end of
+    the run: no end tag is written for them either (a browser carries open formatting on into
+    the next block; an end tag would stop it)."""
+    return all(kind == "close" and where.tag_of(run.names[value]).close is None
+               for kind, value in rest)

@@ -2,7 +2,8 @@
 
 The traversal in ``markdown.py`` finds each ``Block``; ``write`` gives the text that replaces the
 block's span. Risky continuation lines are indented, a risky first character is escaped, pipes
-and brackets are escaped where they would end a table cell or an image's alt text.
+and brackets are escaped where they would end a table cell or an image's alt text, and pipes
+where they would make a setext heading's last line a table's header row (nowhere else).
 """
 
 from __future__ import annotations
@@ -65,11 +66,13 @@ def _write_flow(block: Block, translation: str) -> str | None:
         return None
     # Indented 4 columns past the container, a line continues the paragraph whatever it says
     # (after a bare ">" one more: the first space belongs to the marker).
-    if block.underline:
-        # The line above a "---" underline must not become a table's header row.
-        parts = [_escape_pipes(part) for part in parts]
     indent = "     " if block.prefix.endswith(">") else "    "
     parts[1:] = [indent + part if _OPENS_BLOCK.match(part) else part for part in parts[1:]]
+    if block.underline and "|" in parts[-1] and _block_types(
+            parts[-1] + "\n" + block.underline)[:1] == ["table_open"]:
+        # The line above a "---" underline would be a table's header row: its pipes, even
+        # escaped ones, are what make it one. Anywhere else a pipe is text, written as it is.
+        parts[-1] = _escape_pipes(parts[-1])
     if block.opens_line and _MAY_OPEN_BLOCK.match(parts[0]):
         expected = "heading_open" if block.underline else "paragraph_open"
         probe = "\n".join(parts) + ("\n" + block.underline if block.underline else "")
@@ -87,7 +90,8 @@ def _write_flow(block: Block, translation: str) -> str | None:
 
 def _escape_pipes(text: str) -> str:
     """Write every ``|`` outside code spans as ``&#124;``: the table rule takes any pipe, even a
-    backslash-escaped one, in the line above a delimiter row for a header row."""
+    backslash-escaped one, in the line above a delimiter row for a header row. (A pipe left in a
+    code span splits the line into two columns, never the one a ``---`` underline has.)"""
     out, last = [], 0
     for span in _CODE_SPAN.finditer(text):
         out.append(_ANY_PIPE.sub("&#124;", text[last:span.start()]))

@@ -327,16 +327,25 @@ def _merged(job: UpdateJob, language: str, template: polib.POFile, template_text
     comments = _glossary_comments(job.glossary, job.article.language, language)
     if previous is None and copies_template(template, comments):
         text = new_catalog_text(template, template_text, language)
-    else:
-        text = format_catalog(update_catalog(template, previous, language=language,
-                                             comments=comments))
+        return Merged(text, digest(text), seen)
+    merged = update_catalog(template, previous, language=language, comments=comments)
+    text = format_catalog(merged)
     # Unchanged means the merge changed nothing the file says: a catalog another tool saved in a
-    # layout of its own (Weblate's width, CRLF, a byte-order mark) is left as it is, not
-    # rewritten in msgcat's layout, which would be diff noise in every round trip.
+    # layout of its own (Weblate's width, CRLF, a byte-order mark, its own order of the header's
+    # fields) is left as it is, not rewritten in msgcat's layout, which would be diff noise in
+    # every round trip.
     if raw is not None and (text.encode("utf-8") == raw
-                            or (previous is not None and text == format_catalog(previous))):
+                            or (previous is not None and says_the_same(merged, previous, text))):
         return Merged(None, seen, seen)
     return Merged(text, digest(text), seen)
+
+
+def says_the_same(merged: polib.POFile, previous: polib.POFile, text: str) -> bool:
+    """Whether ``merged`` (written as ``text``) holds what ``previous`` holds: the same entries
+    and the same header fields, in whichever order the header has them."""
+    if dict(previous.metadata) == dict(merged.metadata):
+        previous.metadata = merged.metadata   # the order of the fields is not content
+    return text == format_catalog(previous)
 
 
 def _read_text(path: Path, project: Project) -> str:

@@ -427,6 +427,7 @@ def test_update_does_not_replace_a_catalog_saved_while_its_merge_was_staged(
     pytest.param(lambda po: msgcat_to(po, "-w", "77"), id="weblate-width-77"),
     pytest.param(lambda po: msgcat_to(po, "--no-wrap"), id="no-wrap"),
     pytest.param(lambda po: polib.pofile(str(po)).save(), id="polib"),
+    pytest.param(lambda po: reorder_header(po), id="header-reordered"),
 ])
 def test_a_catalog_saved_in_another_layout_is_left_as_it_is(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, resave) -> None:
@@ -456,6 +457,17 @@ def test_a_catalog_saved_in_another_layout_is_left_as_it_is(
     run(root, "extract")
     assert "wrote locales/zh/news/torch.po" in run(root, "update")
     assert msgcat(po) == po.read_bytes() != saved
+
+
+def reorder_header(po: Path) -> None:
+    """An editor's save: Language moved to the top of the header, X-Generator in the middle."""
+    text = po.read_text(encoding="utf-8")
+    assert '"Language: zh\\n"\n' in text and '"MIME-Version: 1.0\\n"\n' in text
+    text = text.replace('"Language: zh\\n"\n', "", 1)
+    text = text.replace('msgstr ""\n', 'msgstr ""\n"Language: zh\\n"\n', 1)
+    text = text.replace('"MIME-Version: 1.0\\n"\n',
+                        '"X-Generator: Poedit 3.4.2\\n"\n"MIME-Version: 1.0\\n"\n', 1)
+    po.write_text(text, encoding="utf-8")
 
 
 def msgcat_to(po: Path, *options: str) -> None:

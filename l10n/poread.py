@@ -52,6 +52,10 @@ _BETWEEN, _CONTEXT, _MSGID, _PLURAL, _MSGSTR, _MSGSTR_N = range(6)
 _NEW_ENTRY = polib.POEntry.__new__
 
 
+# The lines git writes into a file a merge left in conflict.
+_CONFLICT_MARKER = re.compile(r"(?:<{7}|={7}|>{7})(?: |$)")
+
+
 class _SyntaxProblem(Exception):
     """A syntax error at the line being read, optionally at another line."""
 
@@ -182,6 +186,11 @@ class _Reader:
         match = _KEYWORD_LINE.match(line)
         if match is None:
             word = _WORD.match(line)
+            if _CONFLICT_MARKER.match(line):
+                raise _SyntaxProblem(f"unresolved merge conflict: {_shorten(line, 20)!r} is a "
+                                     "line git wrote",
+                                     hint="keep one side of the conflict and delete its marker "
+                                          "lines")
             if word is None or word.group().partition("[")[0] not in (
                     "msgctxt", "msgid", "msgid_plural", "msgstr"):
                 raise _SyntaxProblem(_unknown(line))

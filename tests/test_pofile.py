@@ -533,6 +533,14 @@ SYNTAX_ERRORS = [
     (H + 'msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n',
      7, ("duplicate message definition 'a'; the first is at line 4"
          " (merge the two entries (msguniq can do it))")),
+    # A git merge that stopped on a conflict: its markers are in the file.
+    (H + '<<<<<<< HEAD\n#, fuzzy\nmsgid "a"\nmsgstr "b"\n=======\nmsgid "a"\nmsgstr "b"\n'
+     '>>>>>>> reviewer\n', 4, CONFLICT := ("unresolved merge conflict: '<<<<<<< HEAD' is a line "
+                                          "git wrote (keep one side of the conflict and delete "
+                                          "its marker lines)")),
+    (H + 'msgid "a"\n=======\nmsgstr "b"\n', 5, CONFLICT.replace("<<<<<<< HEAD", "=======")),
+    (H + 'msgid "a"\nmsgstr "b"\n"x"\n>>>>>>> theirs\n', 7,
+     CONFLICT.replace("<<<<<<< HEAD", ">>>>>>> theirs")),
 ]
 
 

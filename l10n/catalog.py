@@ -124,8 +124,9 @@ def template_header(slug: str, source_language: str, date: str) -> dict[str, str
 
 
 def build_template(slug: str, source_language: str, segments: Iterable[Segment], *,
-                   date: str) -> polib.POFile:
-    """One entry per distinct msgid, in first-appearance order; repeated text gets every reference."""
+                   date: str, add_location: str = "full") -> polib.POFile:
+    """One entry per distinct msgid, in first-appearance order; repeated text gets every reference
+    (``add_location`` "full": path and line; "file": the path once; "never": none)."""
     template = polib.POFile(wrapwidth=79, encoding="utf-8")
     template.metadata = template_header(slug, source_language, date)
     by_msgid: dict[str, polib.POEntry] = {}
@@ -140,7 +141,10 @@ def build_template(slug: str, source_language: str, segments: Iterable[Segment],
             template.append(entry)
         elif segment.kind not in entry.comment.split("; "):
             entry.comment += f"; {segment.kind}"
-        entry.occurrences.append((segment.path, str(segment.line)))
+        if add_location == "full":
+            entry.occurrences.append((segment.path, str(segment.line)))
+        elif add_location == "file" and (segment.path, "") not in entry.occurrences:
+            entry.occurrences.append((segment.path, ""))
     return template
 
 

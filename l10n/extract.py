@@ -50,14 +50,15 @@ def notes_of(project: Project, article: Article) -> list[str]:
 def template_text(project: Project, article: Article, previous: str | None) -> str:
     """The template's text. Its POT-Creation-Date moves only when the content changes."""
     segments = segments_of(project, article)
+    add_location = project.settings.add_location
     old = _CREATION.search(previous) if previous else None
     if old is not None:
         text = format_catalog(build_template(article.slug, article.language, segments,
-                                             date=old.group(1)))
+                                             date=old.group(1), add_location=add_location))
         if text == previous:
             return text
     return format_catalog(build_template(article.slug, article.language, segments,
-                                         date=now_stamp()))
+                                         date=now_stamp(), add_location=add_location))
 
 
 def read_if_exists(path: Path) -> str | None:
@@ -100,7 +101,8 @@ def extract(project: Project, *, check: bool = False,
     for article in articles:
         path = project.template_path(article.slug)
         inputs = digest(EXTRACTOR_VERSION, article.digest, article.language,
-                        "\0".join(project.settings.front_matter_keys))
+                        "\0".join(project.settings.front_matter_keys),
+                        project.settings.add_location)
         if state.fresh(f"extract:{article.slug}", digest(inputs, file_digest(path))):
             report.unchanged += 1
             notes[article.slug] = state.notes(f"extract:{article.slug}")

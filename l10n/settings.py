@@ -37,6 +37,10 @@ class Settings:
     # Chinese typography: "space" wants a space between CJK and Latin text, "none" forbids it,
     # "any" does not check.
     zh_latin_spacing: str = "any"
+    # The #: references of templates and catalogs, as xgettext's --add-location: "full"
+    # (source/x.md:12), "file" (source/x.md: an edit that moves lines changes no catalog) or
+    # "never".
+    add_location: str = "full"
 
 
 def normalise_language(code: str, *, where: str = "language", path: Path | str | None = None,
@@ -165,6 +169,7 @@ class _Lines:
 
 # -- [tool.l10n] --------------------------------------------------------------------------------
 ZH_LATIN_SPACING = ("space", "none", "any")
+ADD_LOCATION = ("full", "file", "never")
 FOLDERS = ("source_dir", "locales_dir", "build_dir")
 
 
@@ -292,6 +297,11 @@ class _Checker:
                             + ", ".join(ZH_LATIN_SPACING),
                             hint="space: a space between Chinese and Latin text; none: no "
                                  "space; any: not checked")
+        if settings.add_location not in ADD_LOCATION:
+            raise self.fail("add_location", f'add_location "{settings.add_location}" is not one '
+                            "of " + ", ".join(ADD_LOCATION),
+                            hint="full: #: source/x.md:12; file: #: source/x.md; never: no #: "
+                                 "lines")
         # The default glossary.yml may be missing (no terms); one named on purpose must exist.
         if "glossary" in self.raw and not (self.root / settings.glossary).is_file():
             raise self.fail("glossary", f'glossary "{settings.glossary}" is not a file',

@@ -263,6 +263,49 @@ def test_a_new_article_does_not_start_from_an_unrelated_orphan(tmp_path: Path) -
     assert all(not e.msgstr for e in fresh)
 
 
+@pytest.mark.parametrize(("add_location", "reference"), [
+    ("file", "#: source/news/torch.md\n"),
+    ("never", None),
+])
+def test_add_location_keeps_line_numbers_out_of_the_catalogs(
+        tmp_path: Path, add_location: str, reference: str | None) -> None:
+    # As xgettext --add-location: an editor's new line at the top of an article then changes no
+    # catalog, so a translator's approval on another branch merges without a conflict.
+    root = make_workspace(tmp_path)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        "[tool.l10n]\n", f'[tool.l10n]\nadd_location = "{add_location}"\n', 1))
+    run(root, "sync", "--no-mt")
+    template = root / "locales" / "templates" / "news" / "torch.pot"
+    po_path = root / "locales" / "zh" / "news" / "torch.po"
+    for path in (template, po_path):
+        text = path.read_text(encoding="utf-8")
+        assert "source/news/torch.md:" not in text
+        assert (reference in text) if reference else ("#:" not in text)
+        msgfmt_check(path)
+        assert msgcat(path) == path.read_bytes()
+    approve_all(po_path)
+    msgcat_to(po_path)
+    approved = po_path.read_bytes()
+    # Every block moves down one line: a front-matter key nobody translates.
+    source = root / "source" / "news" / "torch.md"
+    source.write_text(source.read_text().replace("date: 2025-11-06\n",
+                                                 "date: 2025-11-06\nauthor: Ada\n"))
+    run(root, "extract")
+    assert "update: 0 written, 1 unchanged" in run(root, "update")
+    assert po_path.read_bytes() == approved
+
+
+def test_add_location_must_be_full_file_or_never(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        "[tool.l10n]\n", '[tool.l10n]\nadd_location = "lines"\n', 1))
+    output = run(root, "extract", code=1)
+    assert ('pyproject.toml:2: add_location "lines" is not one of full, file, never'
+            in output)
+
+
 def test_second_run_changes_nothing(tmp_path: Path) -> None:
     root = make_workspace(tmp_path)
     run(root, "sync", "--no-mt")

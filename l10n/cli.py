@@ -20,7 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from l10n.errors import L10nError
-from l10n.report import not_built_lines, plural
+from l10n.report import not_built_lines, plural, waiting_lines
 
 try:  # typer 0.27+ carries its own copy of click
     from typer._click import Context as ClickContext
@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover -- older typer runs on click itself
 if TYPE_CHECKING:
     from l10n.draft import DraftProgress, TranslateReport
     from l10n.project import Project
-    from l10n.report import StepReport
+    from l10n.report import StepReport, Waiting
 
 
 class Commands(TyperGroup):
@@ -160,10 +160,10 @@ SYNC_LISTS_AT_MOST = 10
 
 
 def print_step(name: str, report: StepReport, *, check: bool = False,
-               list_at_most: int | None = None) -> None:
+               list_at_most: int | None = None, waiting: dict[str, Waiting] | None = None) -> None:
     for note in report.notes:
         say(note)
-    for line in not_built_lines(report, list_at_most=list_at_most):
+    for line in not_built_lines(report, list_at_most=list_at_most, waiting=waiting):
         say(line)
     if check:
         # Every reason for exit 1 is named: files out of date, and what the step refuses (an
@@ -394,14 +394,15 @@ def sync_command(
                           machine_translation=not no_mt, engine=engine, engine_url=engine_url,
                           progress=progress)
         for name, step in report.steps.items():
-            print_step(name, step, list_at_most=SYNC_LISTS_AT_MOST)
+            print_step(name, step, list_at_most=SYNC_LISTS_AT_MOST, waiting=report.waiting)
             if name == "update" and report.translation is not None:
                 print_translation(report.translation)
         if report.engine_error is not None:
             say(f"error: {report.engine_error}")
-        for language, count in report.needs_review.items():
-            say(f"{language}: {plural(count, 'draft')} to review — run "
-                f"`l10n review --lang {language}`")
+        for unlisted in report.unlisted:
+            say(str(unlisted))
+        for line in waiting_lines(report.waiting):
+            say(line)
         if report.exit_code:
             raise typer.Exit(report.exit_code)
 
@@ -413,10 +414,13 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for tools."
 def check_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOption = False) -> None:
     """Quality checks on approved entries and drafts; exit 1 when anything is critical."""
     from l10n.checks import SEVERITIES, check_workspace
+    from l10n.status import unlisted_languages
 
     project = project_of(ctx)
     with reported():
         reports = check_workspace(project, languages=languages_of(project, lang))
+    for unlisted in unlisted_languages(project):
+        typer.echo(str(unlisted), err=as_json)   # stdout stays JSON for tools
     if as_json:
         say(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
     else:
@@ -432,7 +436,7 @@ def check_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOpti
 @app.command("status")
 def status_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOption = False) -> None:
     """Approved, drafts and untranslated strings per article and language, with a total."""
-    from l10n.status import status_table, total, workspace_status
+    from l10n.status import status_table, total, unlisted_languages, workspace_status
 
     project = project_of(ctx)
     with reported():
@@ -444,6 +448,8 @@ def status_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOpt
         from rich.console import Console
 
         Console().print(status_table(rows))
+    for unlisted in unlisted_languages(project):
+        typer.echo(str(unlisted), err=as_json)   # stdout stays JSON for tools
 
 
 def one_line_name(value: str | None) -> str | None:

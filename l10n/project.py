@@ -18,6 +18,7 @@ from l10n.settings import (
     normalise_language,
     same_language,
     same_meaning,
+    setting_line,
 )
 from l10n.state import digest
 
@@ -156,7 +157,8 @@ class Project:
         raise ConfigError(
             f"language {code!r} is not one of this workspace's languages "
             f"({', '.join(self.settings.languages)})",
-            path=self.root / CONFIG_FILE,
+            path=self.relative(self.root / CONFIG_FILE),
+            line=setting_line(self.root / CONFIG_FILE, "languages"),
             hint="add it to [tool.l10n] languages",
         )
 

@@ -49,13 +49,70 @@ class StepReport:
     editions: dict[str, int] = field(default_factory=dict)   # language -> editions considered
 
 
-NOT_BUILT_HINT = "review the drafts, or preview with `l10n build --include-drafts`"
+@dataclass(frozen=True)
+class Waiting:
+    """What a language's catalogs of current articles hold that needs a human: drafts to
+    review, and untranslated entries (``rejected`` of them: a reviewer rejected their machine
+    draft, so only a translator fills them)."""
+
+    drafts: int = 0
+    untranslated: int = 0
+    rejected: int = 0
+    folder: str = ""     # the language's catalogs, relative to the workspace: locales/zh
+
+    def to_list(self) -> list[Any]:
+        return [self.drafts, self.untranslated, self.rejected, self.folder]
+
+    @classmethod
+    def from_list(cls, data: list[Any]) -> Waiting:
+        drafts, untranslated, rejected, folder = data
+        return cls(int(drafts), int(untranslated), int(rejected), str(folder))
 
 
-def not_built_lines(report: StepReport, *, list_at_most: int | None = None) -> list[str]:
+PREVIEW = "preview with `l10n build --include-drafts`"
+
+
+def not_built_hint(language: str, waiting: Waiting | None) -> str:
+    """What gets a language's editions built, from what its catalogs hold (None: not counted)."""
+    if waiting is None or not (waiting.drafts or waiting.untranslated):
+        return (f"approve more entries: `l10n status --lang {language}` counts the drafts and "
+                "untranslated ones")
+    if waiting.drafts and waiting.untranslated:
+        return f"review the drafts and translate the untranslated entries, or {PREVIEW}"
+    if waiting.drafts:
+        return f"review the drafts, or {PREVIEW}"
+    if waiting.untranslated == waiting.rejected:
+        return f"entries are untranslated: translate them in {waiting.folder}/"
+    return (f"entries are untranslated: get drafts with `l10n translate --lang {language}`, or "
+            f"translate them in {waiting.folder}/")
+
+
+def waiting_lines(waiting: dict[str, Waiting]) -> list[str]:
+    """What needs a human, per language: the drafts to review, the entries to translate."""
+    lines: list[str] = []
+    for language, counts in waiting.items():
+        if counts.drafts:
+            lines.append(f"{language}: {plural(counts.drafts, 'draft')} to review — run "
+                         f"`l10n review --lang {language}`")
+        if not counts.untranslated:
+            continue
+        entries = plural(counts.untranslated, "untranslated entry", "untranslated entries")
+        them = "it" if counts.untranslated == 1 else "them"
+        if counts.untranslated == counts.rejected:
+            lines.append(f"{language}: {entries} left for a human translator — translate {them} "
+                         f"in {counts.folder}/")
+        else:
+            lines.append(f"{language}: {entries} — run `l10n translate --lang {language}`, or "
+                         f"translate {them} in {counts.folder}/")
+    return lines
+
+
+def not_built_lines(report: StepReport, *, list_at_most: int | None = None,
+                    waiting: dict[str, Waiting] | None = None) -> list[str]:
     """What to tell the user about the editions not built, per language: one line each and a
     summary, or (more than ``list_at_most`` in a language) the summary alone, which says where
-    the list is. A language with one such edition gets that edition's line with the hint."""
+    the list is. A language with one such edition gets that edition's line with the hint, which
+    follows from ``waiting`` (what each language's catalogs hold), when it is known."""
     order = {language: n for n, language in enumerate(report.editions)}
     by_language: dict[str, list[NotBuilt]] = {}
     for item in sorted(report.not_built, key=lambda n: (order.get(n.language, len(order)),
@@ -65,24 +122,27 @@ def not_built_lines(report: StepReport, *, list_at_most: int | None = None) -> l
     for language, items in by_language.items():
         of = report.editions.get(language, len(items))
         minimum = max(item.min_approved for item in items)
+        hint = not_built_hint(language, None if waiting is None else
+                              waiting.get(language, Waiting()))
         if len(items) == 1:
-            lines.append(f"{items[0]} ({NOT_BUILT_HINT})")
+            lines.append(f"{items[0]} ({hint})")
         elif list_at_most is None or len(items) <= list_at_most:
             lines += [str(item) for item in items]
             lines.append(f"{language}: {len(items)} of {plural(of, 'edition')} not built "
-                         f"(below min_approved {minimum}%): {NOT_BUILT_HINT}")
+                         f"(below min_approved {minimum}%): {hint}")
         else:
             highest = max(item.percent for item in items)
             lines.append(f"{language}: {len(items)} of {plural(of, 'edition')} not built "
                          f"(below min_approved {minimum}%; at most {highest:.0f}% approved): "
-                         f"`l10n status --lang {language}` lists them; {NOT_BUILT_HINT}")
+                         f"`l10n status --lang {language}` lists them; {hint}")
     return lines
 
 
 def remove_orphans(root: Path, keep: set[Path], suffixes: tuple[str, ...], *, check: bool,
                    shown: Callable[[Path], str]) -> list[str]:
     """Delete (or, with ``check``, only list) generated files under ``root`` that no article
-    produces any more. Only files with the given suffixes are touched."""
+    produces any more, and the folders below ``root`` that this leaves empty. Only files with
+    the given suffixes are touched."""
     if not root.is_dir():
         return []
     gone = sorted(path for path in root.rglob("*")
@@ -90,4 +150,12 @@ def remove_orphans(root: Path, keep: set[Path], suffixes: tuple[str, ...], *, ch
     if not check:
         for path in gone:
             path.unlink()
+        # Deepest first, so a folder that held only an emptied folder goes too.
+        emptied = {folder for path in gone for folder in path.parents
+                   if folder != root and folder.is_relative_to(root)}
+        for folder in sorted(emptied, key=lambda f: len(f.parts), reverse=True):
+            try:
+                folder.rmdir()       # only when empty
+            except OSError:
+                pass
     return [shown(path) for path in gone]

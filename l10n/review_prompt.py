@@ -51,15 +51,20 @@ class ReviewPrompt:
                 return {"a": APPROVE, "r": REJECT, "s": SKIP, "q": QUIT}[key]
 
     def key(self) -> str:
-        """One key from a terminal; one line from a pipe. End of input means quit."""
+        """One key from a terminal; one line from a pipe. End of input means quit. Either way
+        the answer is shown and the prompt's line ended, so what follows starts a line."""
         try:
             if sys.stdin.isatty():
                 typer.echo(f"{self.CHOICES}? ", nl=False)
                 key = typer.getchar()
                 typer.echo(key)
                 return key.lower()
-            return str(typer.prompt(self.CHOICES, default="", show_default=False)).strip().lower()
+            typer.echo(f"{self.CHOICES}: ", nl=False)
+            line = sys.stdin.readline()    # a pipe does not echo it: the answer is shown here
+            typer.echo(line.strip())
+            return line.strip().lower() if line else "q"
         except (typer.Abort, EOFError):
+            typer.echo("")
             return "q"
 
     def notify(self, outcome: Outcome) -> None:

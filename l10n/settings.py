@@ -131,6 +131,16 @@ _TOML_PART = re.compile(r"""[\w-]+|"[^"]*"|'[^']*'""")
 _TOML_KEY = re.compile(rf"^\s*((?:{_TOML_PART.pattern})(?:\s*\.\s*(?:{_TOML_PART.pattern}))*)\s*=")
 
 
+def setting_line(config: Path, key: str) -> int | None:
+    """The line of ``[tool.l10n] key`` in ``config`` (a pyproject.toml), for an error about its
+    value found later (None when the file cannot be read or does not write the key)."""
+    try:
+        text = config.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return _Lines(text).line("tool", "l10n", key)
+
+
 class _Lines:
     """The line where each table and key of a TOML text is first written, by dotted path; keys
     written inside an inline table or an array are found at the line of the key holding them."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from l10n.catalog import CatalogStats, stats, word_count
+from l10n.errors import ConfigError
 from l10n.pofile import read_catalog
-from l10n.project import Article, Project
+from l10n.project import CONFIG_FILE, Article, Project, normalise_language
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -62,6 +64,44 @@ def workspace_status(project: Project, *, languages: Sequence[str] | None = None
         for language in project.target_languages(article, languages):
             rows.append(article_status(project, article, language))
     return rows
+
+
+@dataclass(frozen=True)
+class UnlistedLanguage:
+    """A folder under locales/ named like a language the settings do not list (Weblate's "add
+    language" makes one): no step reads or builds it until the language is added."""
+
+    folder: str                    # relative to the workspace, ending in /
+    code: str                      # the folder's name
+    languages: tuple[str, ...]     # the workspace's languages
+
+    def __str__(self) -> str:
+        return (f"{self.folder}: not one of this workspace's languages "
+                f"({', '.join(self.languages)}); add \"{self.code}\" to [tool.l10n] languages in "
+                f"{CONFIG_FILE} to build it")
+
+
+def unlisted_languages(project: Project) -> list[UnlistedLanguage]:
+    """The language folders under locales/ that are not among the workspace's languages, by
+    name (one listing of locales/; templates/, hidden folders and names that are not language
+    codes are not language folders)."""
+    try:
+        names = sorted(entry.name for entry in os.scandir(project.locales_dir)
+                       if entry.is_dir() and not entry.name.startswith("."))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    languages = tuple(project.settings.languages)
+    found: list[UnlistedLanguage] = []
+    for name in names:
+        if name == "templates" or name in languages:
+            continue
+        try:
+            normalise_language(name)
+        except ConfigError:
+            continue
+        found.append(UnlistedLanguage(project.relative(project.locales_dir / name) + "/", name,
+                                      languages))
+    return found
 
 
 def total(rows: Iterable[StatusRow]) -> StatusRow:

@@ -12,20 +12,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import polib
+
 from l10n import build as build_step
 from l10n import catalog, extract
 from l10n.errors import EngineError
 from l10n.pofile import read_catalog
 from l10n.project import CONFIG_FILE, Article, Project
-from l10n.report import NotBuilt, StepReport
+from l10n.report import NotBuilt, StepReport, Waiting
 from l10n.state import State, digest, file_digest
+from l10n.status import UnlistedLanguage, unlisted_languages
 
 if TYPE_CHECKING:
     from l10n.draft import TranslateReport
 
 
 # Bump when SyncReport.to_json changes.
-REPORT_VERSION = 2
+REPORT_VERSION = 3
 
 
 @dataclass
@@ -33,7 +36,10 @@ class SyncReport:
     steps: dict[str, StepReport] = field(default_factory=dict)
     translation: TranslateReport | None = None   # when machine translation ran
     engine_error: EngineError | None = None
-    needs_review: dict[str, int] = field(default_factory=dict)   # language -> drafts pending
+    # What needs a human, per language with any (drafts, untranslated entries).
+    waiting: dict[str, Waiting] = field(default_factory=dict)
+    # Language folders under locales/ no step reads (looked up on every run, never cached).
+    unlisted: list[UnlistedLanguage] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -55,7 +61,9 @@ class SyncReport:
                         "not_built": [item.to_list() for item in step.not_built],
                         "editions": step.editions}
                  for name, step in self.steps.items()}
-        return json.dumps({"steps": steps, "needs_review": self.needs_review})
+        return json.dumps({"steps": steps, "waiting": {language: counts.to_list()
+                                                       for language, counts in
+                                                       self.waiting.items()}})
 
     @classmethod
     def from_json(cls, text: str) -> SyncReport:
@@ -65,7 +73,8 @@ class SyncReport:
                                              for item in step["not_built"]],
                                   editions=dict(step["editions"]))
                  for name, step in data["steps"].items()}
-        return cls(steps=steps, needs_review=dict(data["needs_review"]))
+        return cls(steps=steps, waiting={language: Waiting.from_list(counts)
+                                         for language, counts in data["waiting"].items()})
 
 
 def sync(project: Project, *, languages: Sequence[str] | None = None,
@@ -81,12 +90,14 @@ def sync(project: Project, *, languages: Sequence[str] | None = None,
     options = repr((REPORT_VERSION, languages, machine_translation, engine, engine_url))
     key = "sync"
     if state.fresh(key, digest(options, workspace_signature(project))):
-        return SyncReport.from_json(state.notes(key)[0])
-    report = run_steps(project, languages=languages, machine_translation=machine_translation,
-                       engine=engine, engine_url=engine_url, progress=progress)
-    if report.complete:
-        state.record(key, digest(options, workspace_signature(project)), [report.to_json()])
-        state.save()
+        report = SyncReport.from_json(state.notes(key)[0])
+    else:
+        report = run_steps(project, languages=languages, machine_translation=machine_translation,
+                           engine=engine, engine_url=engine_url, progress=progress)
+        if report.complete:
+            state.record(key, digest(options, workspace_signature(project)), [report.to_json()])
+            state.save()
+    report.unlisted = unlisted_languages(project)
     return report
 
 
@@ -109,7 +120,7 @@ def run_steps(project: Project, *, languages: Sequence[str] | None, machine_tran
             # An unreachable engine does not stop the rest; the exit code says so.
             report.engine_error = error
     report.steps["build"] = build_step.build(project, languages=languages, articles=articles)
-    report.needs_review = pending_drafts(project, languages, articles)
+    report.waiting = waiting_entries(project, languages, articles)
     return report
 
 
@@ -140,26 +151,40 @@ def workspace_signature(project: Project) -> str:
     return digest("\n".join(entries))
 
 
-def pending_drafts(project: Project, languages: Sequence[str] | None,
-                   articles: Sequence[Article]) -> dict[str, int]:
-    """Drafts waiting for a reviewer, per language, in the catalogs of current articles only: a
-    catalog whose article is gone is kept for its translations, not reviewed (counts cached by
-    each catalog's content hash)."""
+def waiting_entries(project: Project, languages: Sequence[str] | None,
+                    articles: Sequence[Article]) -> dict[str, Waiting]:
+    """Drafts waiting for a reviewer and entries waiting for a translator, per language (in the
+    order of the settings; only languages with any), in the catalogs of current articles only: a
+    catalog whose article is gone is kept for its translations, not counted. Counts are cached
+    by each catalog's content hash."""
     state = State(project.state_dir / "state.json")
-    pending: dict[str, int] = {}
+    totals: dict[str, list[int]] = {}   # drafts, untranslated, rejected
     for article in articles:
         for language in project.target_languages(article, languages):
             path = project.catalog_path(language, article.slug)
             if not path.exists():
                 continue
-            key, fingerprint = f"drafts:{project.relative(path)}", file_digest(path)
+            key, fingerprint = f"waiting:{project.relative(path)}", file_digest(path)
             if not state.fresh(key, fingerprint):
-                drafts = catalog.stats(read_catalog(path, project.relative(path))).drafts
-                state.record(key, fingerprint, [str(drafts)])
-            count = int(state.notes(key)[0])
-            if count:
-                pending[language] = pending.get(language, 0) + count
+                state.record(key, fingerprint, [str(n) for n in catalog_waiting(
+                    read_catalog(path, project.relative(path)))])
+            counts = [int(n) for n in state.notes(key)]
+            total = totals.setdefault(language, [0, 0, 0])
+            for n, count in enumerate(counts):
+                total[n] += count
     state.save()
-    # In the order of the settings, as before.
-    return {language: pending[language] for language in project.settings.languages
-            if language in pending}
+    waiting: dict[str, Waiting] = {}
+    for language in project.settings.languages:
+        drafts, untranslated, rejected = totals.get(language, (0, 0, 0))
+        if drafts or untranslated:
+            waiting[language] = Waiting(drafts, untranslated, rejected,
+                                        project.relative(project.locales_dir / language))
+    return waiting
+
+
+def catalog_waiting(po: polib.POFile) -> tuple[int, int, int]:
+    """Drafts, untranslated entries, and those of them whose draft a reviewer rejected."""
+    counts = catalog.stats(po)
+    rejected = sum(1 for entry in po if not entry.obsolete and entry.msgid
+                   and catalog.was_rejected(entry))
+    return counts.drafts, counts.untranslated, rejected

@@ -243,22 +243,35 @@ def many_articles(tmp_path: Path, count: int) -> Path:
                                   for n in range(count)})
 
 
-NOT_BUILT_HINT = "review the drafts, or preview with `l10n build --include-drafts`"
+# The hint after "not built" says what would get the editions built, from what their catalogs hold.
+REVIEW_HINT = "review the drafts, or preview with `l10n build --include-drafts`"
+TRANSLATE_HINT = ("entries are untranslated: get drafts with `l10n translate --lang zh`, or "
+                  "translate them in locales/zh/")
+BOTH_HINT = ("review the drafts and translate the untranslated entries, or preview with "
+             "`l10n build --include-drafts`")
+# `build` alone does not count what is waiting: it says where to look.
+BUILD_HINT = "approve more entries: `l10n status --lang zh` counts the drafts and untranslated ones"
 
 
 def test_sync_sums_up_many_editions_not_built_in_one_line_per_language(tmp_path: Path) -> None:
     root = many_articles(tmp_path, 12)
     first, _ = invoke(root, "sync", "--no-mt")
     summary = ("zh: 12 of 12 editions not built (below min_approved 80%; at most 0% approved): "
-               f"`l10n status --lang zh` lists them; {NOT_BUILT_HINT}\n")
+               f"`l10n status --lang zh` lists them; {TRANSLATE_HINT}\n")
     assert summary in first
     assert first.count("not built") == 1                    # no line per edition
+    assert "review the drafts" not in first and "to review" not in first   # there are none
+    # It ends with what needs a human: 2 entries in each of the 12 articles.
+    closing = ("zh: 24 untranslated entries — run `l10n translate --lang zh`, or translate them "
+               "in locales/zh/\n")
+    assert first.endswith("build: 12 written, 0 unchanged\n" + closing)
     # The second run, answered from sync's cache, says the same (and writes nothing).
     second, _ = invoke(root, "sync", "--no-mt")
     assert second == ("extract: 0 written, 12 unchanged\n"
                       "update: 0 written, 12 unchanged\n"
                       + summary
-                      + "build: 0 written, 12 unchanged\n")
+                      + "build: 0 written, 12 unchanged\n"
+                      + closing)
     assert invoke(root, "sync", "--no-mt")[0] == second
 
 
@@ -274,8 +287,42 @@ def test_sync_lists_a_few_editions_not_built_and_sums_them_up(tmp_path: Path) ->
         "build/zh/a00.md: not built: 0% approved, below min_approved 80%\n"
         "build/zh/a01.md: not built: 50% approved, below min_approved 80%\n"
         "build/zh/a02.md: not built: 0% approved, below min_approved 80%\n"
-        f"zh: 3 of 3 editions not built (below min_approved 80%): {NOT_BUILT_HINT}\n"
-        "build: 0 written, 3 unchanged\n")
+        f"zh: 3 of 3 editions not built (below min_approved 80%): {TRANSLATE_HINT}\n"
+        "build: 0 written, 3 unchanged\n"
+        "zh: 5 untranslated entries — run `l10n translate --lang zh`, or translate them in "
+        "locales/zh/\n")
+
+
+def test_sync_says_review_when_there_are_drafts_and_both_when_some_are_untranslated(
+        tmp_path: Path) -> None:
+    root = many_articles(tmp_path, 3)
+    stdout, _ = invoke(root, "sync", "--engine", "pseudo")
+    assert f"zh: 3 of 3 editions not built (below min_approved 80%): {REVIEW_HINT}\n" in stdout
+    assert stdout.endswith("zh: 6 drafts to review — run `l10n review --lang zh`\n")
+    assert "untranslated" not in stdout
+    po = root / "locales" / "zh" / "a01.po"
+    catalog = polib.pofile(str(po))
+    catalog[0].msgstr, catalog[0].flags = "", []                 # one draft cleared
+    catalog.save()
+    stdout, _ = invoke(root, "sync", "--no-mt")
+    assert f"zh: 3 of 3 editions not built (below min_approved 80%): {BOTH_HINT}\n" in stdout
+    assert stdout.endswith("zh: 5 drafts to review — run `l10n review --lang zh`\n"
+                           "zh: 1 untranslated entry — run `l10n translate --lang zh`, or "
+                           "translate it in locales/zh/\n")
+    assert invoke(root, "sync", "--no-mt")[0].endswith(stdout.split("build: ", 1)[1].split(
+        "\n", 1)[1])                                                # the cache says the same
+
+
+def test_entries_whose_draft_was_rejected_wait_for_a_human_translator(tmp_path: Path) -> None:
+    root = make_site(tmp_path, one="# Torch grew into PyTorch\n")
+    invoke(root, "sync", "--engine", "pseudo")
+    assert runner.invoke(app, ["--root", str(root), "review", "--reviewer", "Ann"],
+                         input="r\n").exit_code == 0
+    stdout, _ = invoke(root, "sync", "--engine", "pseudo")
+    assert ("build/zh/one.md: not built: 0% approved, below min_approved 80% (entries are "
+            "untranslated: translate them in locales/zh/)\n") in stdout
+    assert stdout.endswith("zh: 1 untranslated entry left for a human translator — translate "
+                           "it in locales/zh/\n")
 
 
 def test_build_names_every_edition_it_does_not_build(tmp_path: Path) -> None:
@@ -290,7 +337,7 @@ def test_build_names_every_edition_it_does_not_build(tmp_path: Path) -> None:
         # Unchanged counts editions on disk, never one not built.
         assert stdout == ("\n".join(listed) + "\n"
                           f"zh: 12 of 12 editions not built (below min_approved 80%): "
-                          f"{NOT_BUILT_HINT}\n" + written
+                          f"{BUILD_HINT}\n" + written
                           + ("build: 0 written, 12 unchanged\n" if again
                              else "build: 12 written, 0 unchanged\n"))
 
@@ -301,6 +348,40 @@ def test_one_edition_not_built_is_one_line(tmp_path: Path) -> None:
     invoke(root, "update")
     stdout, _ = invoke(root, "build")
     assert stdout == ("build/zh/torch.md: not built: 0% approved, below min_approved 80% "
-                      f"({NOT_BUILT_HINT})\n"
+                      f"({BUILD_HINT})\n"
                       "wrote build/en/torch.md\n"
                       "build: 1 written, 0 unchanged\n")
+
+
+# -- a language folder the settings do not list is named, not ignored -----------------------------
+
+def test_sync_names_a_language_folder_the_settings_do_not_list(tmp_path: Path) -> None:
+    root = make_site(tmp_path)
+    invoke(root, "sync", "--no-mt")
+    (root / "locales" / "fr").mkdir()
+    (root / "locales" / "fr" / "torch.po").write_bytes(
+        (root / "locales" / "zh" / "torch.po").read_bytes())
+    note = ('locales/fr/: not one of this workspace\'s languages (en, zh); add "fr" to '
+            "[tool.l10n] languages in pyproject.toml to build it\n")
+    for _ in range(2):          # the second run is answered from sync's cache
+        stdout, _ = invoke(root, "sync", "--no-mt")
+        assert stdout.count(note) == 1 and "templates" not in stdout
+    assert not (root / "build" / "fr").exists()
+
+
+# -- the interactive review through a pipe ends each prompt's line ---------------------------------
+
+def test_review_from_a_pipe_ends_the_prompt_line(tmp_path: Path) -> None:
+    """A pipe does not echo what it sends (CliRunner does), so the answer is shown by l10n."""
+    code = "import sys; from l10n.cli import main; sys.argv = ['l10n', *sys.argv[1:]]; main()"
+    prompt = "[a]pprove, [e]dit, [r]eject, [s]kip, [q]uit:"
+    for keys, last in (("a\nq\n", f"{prompt} q"), ("a\n", f"{prompt} ")):   # q; end of input
+        root = make_site(tmp_path / str(len(keys)))
+        invoke(root, "sync", "--engine", "pseudo")
+        done = subprocess.run([sys.executable, "-c", code, "--root", str(root), "review",
+                               "--reviewer", "Ann"], input=keys, capture_output=True, text=True,
+                              timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        assert f"{prompt} a" in lines and "approved locales/zh/torch.po:20" in lines
+        assert last in lines and "wrote locales/zh/torch.po" in lines

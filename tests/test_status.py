@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from l10n.cli import app
 from l10n.project import Project
-from l10n.status import StatusRow, total, workspace_status
+from l10n.status import StatusRow, UnlistedLanguage, total, unlisted_languages, workspace_status
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
 
@@ -112,3 +112,59 @@ def test_status_of_an_unknown_language_is_one_error_line(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert result.stderr == "error: --lang: unknown language 'xx' (use a code such as en, zh, " \
         "zh_CN, zh-Hans, de, fr)\n"
+
+
+# -- a language folder the settings do not list ------------------------------------------------
+
+FR_NOTE = ('locales/fr/: not one of this workspace\'s languages (en, zh, de); add "fr" to '
+           "[tool.l10n] languages in pyproject.toml to build it")
+
+
+def with_unlisted_folders(root: Path) -> Path:
+    """Weblate's "add language" made locales/fr/; the rest is not a language folder."""
+    (root / "locales" / "fr").mkdir()
+    (root / "locales" / "fr" / "a.po").write_text(CATALOG, encoding="utf-8")
+    (root / "locales" / "backup").mkdir()            # not a language code
+    (root / "locales" / ".git").mkdir()              # hidden
+    (root / "locales" / "README.md").write_text("x\n", encoding="utf-8")   # a file
+    return root
+
+
+def test_a_language_folder_the_settings_do_not_list_is_found(tmp_path: Path) -> None:
+    project = Project.load(with_unlisted_folders(make_workspace(tmp_path / "ws")))
+    # templates/ and the configured zh/ are not named; nor is en/ (no folder) or backup/.
+    assert unlisted_languages(project) == [UnlistedLanguage("locales/fr/", "fr", ("en", "zh", "de"))]
+    assert str(unlisted_languages(project)[0]) == FR_NOTE
+    (project.locales_dir).rename(project.root / "gone")
+    assert unlisted_languages(project) == []          # no locales/ yet: nothing to say
+
+
+def test_status_notes_a_language_folder_the_settings_do_not_list(tmp_path: Path) -> None:
+    root = with_unlisted_folders(make_workspace(tmp_path / "ws"))
+    result = CliRunner().invoke(app, ["--root", str(root), "status"])
+    assert result.exit_code == 0
+    assert result.stdout.endswith(FR_NOTE + "\n")
+    assert result.stdout.count("locales/") == 1
+    # With --json the note goes to stderr: stdout stays JSON.
+    result = CliRunner().invoke(app, ["--root", str(root), "status", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["total"]["article"] == "total"
+    assert result.stderr == FR_NOTE + "\n"
+
+
+def test_check_notes_a_language_folder_the_settings_do_not_list(tmp_path: Path) -> None:
+    root = with_unlisted_folders(make_workspace(tmp_path / "ws"))
+    result = CliRunner().invoke(app, ["--root", str(root), "check"])
+    assert FR_NOTE + "\n" in result.stdout
+    result = CliRunner().invoke(app, ["--root", str(root), "check", "--json"])
+    assert isinstance(json.loads(result.stdout), list) and result.stderr == FR_NOTE + "\n"
+
+
+def test_a_language_the_settings_do_not_list_is_an_error_at_the_languages_line(
+        tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws")
+    result = CliRunner().invoke(app, ["--root", str(root), "status", "--lang", "fr"])
+    assert result.exit_code == 1
+    assert result.stderr == ("error: pyproject.toml:3: language 'fr' is not one of this "
+                             "workspace's languages (en, zh, de) (add it to [tool.l10n] "
+                             "languages)\n")

@@ -128,3 +128,27 @@ def test_build_names_the_entry_that_would_change_the_document_structure(
     edition = (root / "build" / "zh" / "tian.md").read_text(encoding="utf-8")
     assert "# Tian Yuandong leaves FAIR\n" in edition          # the source text, kept
     assert "- 译He worked on game-playing systems.\n" in edition
+
+
+def test_a_deleted_article_leaves_no_empty_folder_behind_but_keeps_its_catalogs(
+        tmp_path: Path) -> None:
+    root = make_site(tmp_path)
+    (root / "source" / "sub").mkdir()
+    (root / "source" / "sub" / "deep").mkdir()
+    (root / "source" / "sub" / "deep" / "x.md").write_text("# Gone soon\n", encoding="utf-8")
+    sync(root, "--engine", "pseudo")
+    assert runner.invoke(app, ["--root", str(root), "review", "--approve-all"]).exit_code == 0
+    sync(root, "--no-mt")
+    assert (root / "build" / "zh" / "sub" / "deep" / "x.md").exists()
+    (root / "source" / "sub" / "deep" / "x.md").unlink()
+    (root / "build" / "en" / "empty").mkdir()             # empty before: not ours to remove
+    runner.invoke(app, ["--root", str(root), "extract", "--check"])
+    assert (root / "locales" / "templates" / "sub" / "deep").is_dir()   # --check removes nothing
+    output = sync(root, "--no-mt")
+    assert "removed build/zh/sub/deep/x.md (its article is gone)" in output
+    for gone in ("locales/templates/sub", "build/en/sub", "build/zh/sub"):
+        assert not (root / gone).exists(), gone
+    # What holds other files stays; a translator's catalog and its folder stay.
+    assert (root / "locales" / "templates" / "tian.pot").exists()
+    assert (root / "build" / "en" / "tian.md").exists() and (root / "build" / "en" / "empty").is_dir()
+    assert (root / "locales" / "zh" / "sub" / "deep" / "x.po").exists()

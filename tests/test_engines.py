@@ -131,6 +131,13 @@ def test_pseudo_is_deterministic_longer_and_keeps_placeholders() -> None:
     assert out.isascii() is False
 
 
+def test_pseudo_changes_chinese_and_japanese_text_too() -> None:
+    # A zh article's pseudo edition must not look untranslated: each character is doubled, as
+    # Latin vowels are; punctuation and placeholders are kept.
+    assert pseudo_translate("{1}田渊栋{2}加入了团队。") == "{1}田田渊渊栋栋{2}加加入入了了团团队队。"
+    assert pseudo_translate("ひらがな") == "ひひららががなな"
+
+
 def test_cache_persists_across_instances(tmp_path: Path) -> None:
     cache = TranslationCache.for_state_dir(tmp_path / ".l10n")
     cache.put("libre", "en", "zh", "Hello {1}", "你好 {1}")

@@ -1,22 +1,29 @@
 """The ``pseudo`` engine: a deterministic pseudo-translation for testing layouts offline.
 
 Every ASCII letter becomes an accented look-alike and every vowel is doubled, so the text is
-readable, about a third longer (as many translations are) and obviously not the source. Placeholders
+readable, about a third longer (as many translations are) and obviously not the source. A CJK
+character (Chinese, Japanese kana, Korean) is doubled, so a Chinese article's pseudo edition does
+not look untranslated either. Placeholders
 (``{3}``: digits in braces) pass through untouched, so markup and pinned terms come back intact.
 """
 
 from __future__ import annotations
+
+import re
 
 _ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "àƀçđéƒĝĥîĵķļɱñöþǫŕšţûṽŵẋýžÀƁÇĐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ",
 )
 _VOWELS = frozenset("aeiouyAEIOUY")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff]")
 
 
 def pseudo_translate(text: str) -> str:
-    """Accent every ASCII letter and double every vowel; everything else is kept."""
-    return "".join(ch.translate(_ACCENTED) * (2 if ch in _VOWELS else 1) for ch in text)
+    """Accent every ASCII letter and double every vowel and CJK character; everything else is
+    kept."""
+    return "".join(ch.translate(_ACCENTED) * (2 if ch in _VOWELS or _CJK.match(ch) else 1)
+                   for ch in text)
 
 
 class PseudoEngine:

@@ -1,7 +1,8 @@
 """HTML edge cases a QA pass found: HTML5 void elements libxml2 does not know, controls, labels
 and embeds in running text, button labels, lines of runs under <body>, byte-order marks, what the
 fallback serializer keeps, the edition's language metadata (og:locale, content-language),
-entities a translator mistyped, and inline elements left open before a block."""
+entities a translator mistyped, inline elements left open before a block, and the direction
+(dir="rtl") of an edition in a right-to-left language."""
 
 from __future__ import annotations
 
@@ -12,14 +13,17 @@ import polib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from test_html import pseudo, skeleton
 from typer.testing import CliRunner
 
 from l10n.checks import CheckContext, run_checks
 from l10n.cli import app
-from l10n.formats import FormatOptions
+from l10n.formats import FormatOptions, html_tokens
 from l10n.formats import html as fmt
 from l10n.formats.html_markup import entity_problems
+from l10n.formats.html_splice import shape
+from l10n.formats.html_tokens import parser_text
 
 OPTIONS = FormatOptions()
 
@@ -33,6 +37,13 @@ def upper(msgid: str) -> str:
     import re
 
     return "".join(p if p[:1] in "<&" else p.upper() for p in re.split(r"(<[^>]+>|&\w+;)", msgid))
+
+
+def tree(text: str) -> tuple[list[tuple[object, ...]], list[int]]:
+    """``skeleton``, and each node's number of children as the format reads the text (HTML's
+    implied end tags included): two nestings of the same tags differ."""
+    root = html_tokens.parse(text, etree.HTMLParser(no_network=True))
+    return skeleton(text), [len(node) for node in root.iter()]
 
 
 @pytest.fixture
@@ -399,7 +410,7 @@ def test_formatting_left_open_keeps_its_tree_and_bytes(text: str, no_fallback: N
     assert fmt.render(text, lambda m: m, options=OPTIONS) == text
     assert fmt.render(text, lambda m: m, options=FormatOptions(language="en")) == text
     edition = fmt.render(text, pseudo, options=OPTIONS)
-    assert skeleton(edition) == skeleton(text)
+    assert tree(edition) == tree(text)
     assert msgids(edition) == [pseudo(m) for m in msgids(text)]
 
 
@@ -421,7 +432,7 @@ def test_no_end_tag_the_source_did_not_have(text: str, lookup: dict[str, str], e
     assert msgids(text)[0] in lookup          # the msgids are what the lookups say
     edition = fmt.render(text, lookup.get, options=OPTIONS)
     assert edition == expected
-    assert skeleton(edition) == skeleton(text)
+    assert tree(edition) == tree(text)
 
 
 SOUP = ["Words here", " ", "\n", "<em>", "<b>", "<a href=x>", "<span>", "<strong>", "</em>",
@@ -439,3 +450,96 @@ def test_generated_open_formatting_round_trips(pieces: list[str], page: bool,
     edition = fmt.render(text, pseudo, options=OPTIONS)
     assert skeleton(edition) == skeleton(text)
     assert msgids(edition) == [pseudo(m) for m in msgids(text)]
+
+
+# ---------------------------------------------------------------- right-to-left editions
+
+def page(html_tag: str) -> str:
+    return f"<!DOCTYPE html>\n{html_tag}\n<head><title>Title</title></head>\n" \
+        "<body><p>Text</p></body>\n</html>\n"
+
+
+@pytest.mark.parametrize(("source", "language", "edition"), [
+    # A right-to-left edition says so, right after its lang.
+    ('<html lang="en">', "ar", '<html lang="ar" dir="rtl">'),
+    ("<html lang=en class='page'>", "he", "<html lang=\"he\" dir=\"rtl\" class='page'>"),
+    ('<html class="page" xml:lang="en" lang="en">', "ar_EG",
+     '<html class="page" xml:lang="ar-EG" lang="ar-EG" dir="rtl">'),
+    ('<html>', "fa", '<html lang="fa" dir="rtl">'),
+    ('<html dir="ltr" lang="en">', "ur", '<html dir="rtl" lang="ur">'),
+    ("<html DIR='auto' lang=en>", "ar", "<html DIR='rtl' lang=\"ar\">"),
+    ('<html lang="he" dir=RTL>', "ar", '<html lang="ar" dir=RTL>'),       # already right to left
+    ('<html lang="ar" dir="rtl">', "ar", '<html lang="ar" dir="rtl">'),
+    ('<html lang="ar">', "ar", '<html lang="ar" dir="rtl">'),             # the source forgot it
+    # A left-to-right edition of a right-to-left source turns it round.
+    ('<html lang="ar" dir="rtl">', "en", '<html lang="en" dir="ltr">'),
+    ('<html dir="rtl" lang="he">', "zh_Hant", '<html dir="ltr" lang="zh-Hant">'),
+    # Nothing added where nothing says right to left.
+    ('<html lang="en">', "en", '<html lang="en">'),
+    ('<html lang="en">', "zh", '<html lang="zh">'),
+    ('<html lang="en" dir="auto">', "de", '<html lang="de" dir="auto">'),
+    ('<html lang="ar" dir="ltr">', "en", '<html lang="en" dir="ltr">'),
+])
+def test_the_edition_s_direction_follows_its_language(source: str, language: str, edition: str,
+                                                      no_fallback: None) -> None:
+    text = page(source)
+    options = FormatOptions(language=language)
+    rendered = fmt.render(text, lambda m: m, options=options)
+    assert rendered == page(edition)
+    assert fmt.render(rendered, lambda m: m, options=options) == rendered
+    translated = fmt.render(text, {"Title": "عنوان", "Text": "نص"}.get, options=options)
+    assert translated == page(edition).replace(">Title<", ">عنوان<").replace(">Text<", ">نص<")
+    assert tree(fmt.render_tree(text, lambda m: m, options=options)) == tree(rendered)
+
+
+def test_a_fragment_gets_no_direction_and_an_identity_build_stays_as_it_was(
+        no_fallback: None) -> None:
+    fragment = "<p dir=\"rtl\">Text</p>\n"
+    for language in ("ar", "en"):
+        assert fmt.render(fragment, lambda m: m, options=FormatOptions(language=language)) == \
+            fragment
+    for text in [*OPEN_BOLD, HEAD, PAGE.format("<p>Text</p>")]:
+        assert fmt.render(text, lambda m: m, options=FormatOptions(language="en")) == text
+
+
+def test_the_re_serialized_edition_says_right_to_left_too(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="l10n.formats.html"):
+        edition = fmt.render(BROKEN, upper, options=FormatOptions(language="ar"))
+    assert "could not be matched" in caplog.text          # the fallback made this edition
+    assert edition.startswith('<html lang="ar" dir="rtl"><body>')
+
+
+def test_build_writes_an_arabic_edition_right_to_left(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    runner = CliRunner()
+    assert runner.invoke(app, ["--root", str(root), "init", "--languages", "en,ar"]).exit_code == 0
+    source = page('<html lang="en">')
+    (root / "source" / "hello.html").write_text(source, encoding="utf-8")
+    assert runner.invoke(app, ["--root", str(root), "sync", "--no-mt"]).exit_code == 0
+    catalog = polib.pofile(str(root / "locales" / "ar" / "hello.po"))
+    catalog.find("Title").msgstr, catalog.find("Text").msgstr = "عنوان", "نص"
+    catalog.save()
+    built = runner.invoke(app, ["--root", str(root), "build"])
+    assert built.exit_code == 0, built.output
+    arabic = (root / "build" / "ar" / "hello.html").read_text(encoding="utf-8")
+    assert arabic == page('<html lang="ar" dir="rtl">').replace(">Title<", ">عنوان<") \
+        .replace(">Text<", ">نص<")
+    english = root / "build" / "en" / "hello.html"
+    assert english.read_text(encoding="utf-8") == source
+
+
+TREE_SOUP = [*SOUP, "<b>", "<i>", "</b>", "</span>", "<label>", "<button>", "<td>", "<tr>",
+             "<table>", "</table>", "<dt>", "<dd>", "<dl>", "<ul>", "</li>", "<h2>", "<hr>",
+             "<blockquote>", "<wbr>", "<section>", "</a>", "<font>", "<q>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(TREE_SOUP), min_size=1, max_size=16))
+def test_the_text_libxml2_reads_is_rewritten_only_where_that_changes_the_tree(
+        pieces: list[str]) -> None:
+    # html_tokens.parse rewrites the text only when libxml2's own tree shows the need; the
+    # tree must be the one the rewritten text always gives.
+    text = "<p>" + "".join(pieces) + "\n"
+    parser = etree.HTMLParser(no_network=True, default_doctype=False, remove_comments=False)
+    always = etree.fromstring(parser_text(text), parser).getroottree()
+    assert shape(html_tokens.parse(text, parser).getroottree()) == shape(always)

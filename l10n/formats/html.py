@@ -8,15 +8,18 @@ attributes stay out of translators' reach and come back from the source on build
 ``render`` splices translations into the original text at source positions, so every byte it does
 not translate is kept; when the spliced text does not parse to the translated lxml tree (markup too
 broken for the tokenizer), the edition is the serialized tree instead. That machinery lives in
-``html_splice``; the placeholder checks in ``html_markup``; the node vocabulary in ``html_nodes``.
+``html_splice``; the tokenizer and the text libxml2 reads in ``html_tokens``; the placeholder
+checks in ``html_markup``; the node vocabulary in ``html_nodes``.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from babel.core import get_global, parse_locale
 from lxml import etree
 
@@ -38,11 +41,11 @@ from l10n.formats.html_nodes import (
 from l10n.formats.html_splice import (
     Unpositioned,
     apply,
-    parser_text,
     serialize,
     shape,
     splice,
 )
+from l10n.formats.html_tokens import parse
 from l10n.segment import Lookup, Segment
 from l10n.settings import normalise_language, same_language
 
@@ -85,7 +88,7 @@ def _parse(text: str, path: str) -> Any:
     parser = etree.HTMLParser(no_network=True, default_doctype=False, huge_tree=False,
                               collect_ids=False, remove_comments=False, remove_pis=False)
     try:
-        root = etree.fromstring(parser_text(text), parser)
+        root = parse(text, parser)
     except (etree.XMLSyntaxError, etree.ParserError, ValueError) as error:
         raise SourceError(f"cannot parse HTML: {error}", path=path) from None
     for entry in parser.error_log:
@@ -241,7 +244,9 @@ def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
 
     A translation whose markup fails ``markup_problems`` is not used (the source text stays).
     ``<html lang>`` (and ``xml:lang`` where present) becomes ``options.language``, and so do the
-    ``og:locale`` and ``content-language`` meta tags a document has (none is added). When the
+    ``og:locale`` and ``content-language`` meta tags a document has (none is added); ``<html>``
+    gets ``dir="rtl"`` in a right-to-left language (``dir="ltr"`` where an edition in another
+    turns a right-to-left source round). When the
     edition has to be re-serialized, or a translation holds an entity HTML does not know, a
     warning goes to this module's logger; ``render_checked`` returns them as notes instead.
     """
@@ -263,8 +268,8 @@ def render_checked(text: str, lookup: Lookup, *, options: FormatOptions, path: s
     if tree is None:
         return Rendered(text)
     changes = _changes(tree, lookup, options.language)
-    lang = _lang_change(tree, text, options.language)
-    if not changes and lang is None:
+    root_changes = _root_changes(tree, text, options.language)
+    if not changes and not root_changes:
         return Rendered(text)
     notes = tuple(f"{_where(path, item.line)}: the translation of {_short(item.msgid)!r}: "
                   f"{problem}; the edition shows it as written"
@@ -272,10 +277,10 @@ def render_checked(text: str, lookup: Lookup, *, options: FormatOptions, path: s
                   for problem in entity_problems(item.msgid, translation))
     line: int | None = None
     try:
-        spliced: str | None = splice(text, tree, changes, lang)
+        spliced: str | None = splice(text, tree, changes, root_changes)
     except Unpositioned as error:
         spliced, line = None, error.line
-    apply(tree, changes, lang)
+    apply(tree, changes, root_changes)
     if spliced is not None:
         check = _parse(spliced, path)
         if check is not None:
@@ -315,7 +320,8 @@ def render_tree(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
     tree = _parse(text, "")
     if tree is None:
         return text
-    apply(tree, _changes(tree, lookup, options.language), _lang_change(tree, text, options.language))
+    apply(tree, _changes(tree, lookup, options.language),
+          _root_changes(tree, text, options.language))
     return serialize(tree, fragment=not _has_html_tag(text), source=text)
 
 
@@ -376,14 +382,29 @@ def _has_html_tag(text: str) -> bool:
     return re.search(r"<html[\s>/]", text, re.IGNORECASE) is not None
 
 
-def _lang_change(tree: Any, text: str, language: str | None) -> str | None:
-    """The BCP 47 code to put on ``<html>``, or None when nothing changes."""
+def _root_changes(tree: Any, text: str, language: str | None) -> dict[str, str]:
+    """The attributes of ``<html>`` the edition in ``language`` changes: ``lang`` (and
+    ``xml:lang`` where present) to its BCP 47 code, and ``dir``: ``rtl`` in a right-to-left
+    language, ``ltr`` in another where the source says ``rtl`` (none added where none is
+    needed, so a left-to-right edition of a source without ``dir`` stays as it was)."""
     root = tree.getroot()
     if not language or root.tag != "html" or not _has_html_tag(text):
-        return None
+        return {}
     code = language.replace("_", "-")
-    current = [root.get(key) for key in ("lang", "xml:lang") if root.get(key) is not None]
-    if root.get("lang") is not None and all(value == code for value in current):
-        return None
-    return code
+    changes = {key: code for key in ("lang", "xml:lang")
+               if root.get(key) != code and (key == "lang" or root.get(key) is not None)}
+    direction = (root.get("dir") or "").strip(WS).lower()
+    if _right_to_left(language):
+        if direction != "rtl":
+            changes["dir"] = "rtl"
+    elif direction == "rtl":
+        changes["dir"] = "ltr"
+    return changes
 
+
+@functools.lru_cache(maxsize=64)
+def _right_to_left(language: str) -> bool:
+    try:
+        return bool(Locale.parse(_canonical(language)).character_order == "right-to-left")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False

@@ -18,7 +18,7 @@ INLINE = frozenset(
 # form's submit button, a form field's label).
 CONTROLS = frozenset(["button", "label"])
 # HTML5's void elements (never any content). libxml2 does not know some of them (see
-# ``html_splice.parser_text``).
+# ``html_tokens.parser_text``).
 VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr"])
 # Never translated; inside a run they are opaque placeholders (``<svg1/>``), reproduced verbatim.
 SKIP = frozenset(
@@ -49,27 +49,6 @@ def inline(node: Any) -> bool:
     if node.tag not in INLINE and (node.tag not in CONTROLS or not _in_running_text(node)):
         return False
     return opaque(node) or all(inline(child) for child in node)
-
-
-# HTML's implied end tags: the start tags that end an open ``<p>``, ``<li>``, ``<dt>``… and every
-# inline element still open inside it (see ``html_splice.parser_text``).
-_BLOCKS = frozenset(
-    ["address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "dd", "dt", "listing", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "ul"]
-)
-_ENDED_BY = {"p": _BLOCKS, "li": frozenset(["li"]), "dt": frozenset(["dt", "dd"]),
-             "dd": frozenset(["dt", "dd"]), "td": frozenset(["td", "th"]),
-             "th": frozenset(["td", "th"])}
-
-
-def implied_ends(open_tags: list[str], name: str) -> list[str]:
-    """The inline elements open at the top of ``open_tags`` (outermost first) that the start tag
-    ``name`` ends, with the block they are open in."""
-    depth = len(open_tags)
-    while depth and (open_tags[depth - 1] in INLINE or open_tags[depth - 1] in CONTROLS):
-        depth -= 1
-    if depth == len(open_tags) or not depth or name not in _ENDED_BY.get(open_tags[depth - 1], ()):
-        return []
-    return open_tags[depth:]
 
 
 def has_letter(text: str | None) -> bool:

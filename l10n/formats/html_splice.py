@@ -18,20 +18,8 @@ import lxml.html
 from lxml import etree
 
 from l10n.formats.html_markup import placeholder_tokens
-from l10n.formats.html_nodes import (
-    VOID,
-    WS,
-    Attr,
-    Item,
-    Run,
-    escape,
-    implied_ends,
-    is_element,
-    opaque,
-)
-
-# Raw-text and RCDATA elements: no tags inside, up to the matching end tag.
-_RAW = frozenset(["script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title", "plaintext"])
+from l10n.formats.html_nodes import VOID, WS, Attr, Item, Run, escape, is_element, opaque
+from l10n.formats.html_tokens import LXML_UNKNOWN_VOID, implied_ends, tags
 
 
 class Unpositioned(Exception):
@@ -46,17 +34,15 @@ class Unpositioned(Exception):
 # Translations applied to the tree (the reference the spliced text must parse to)
 
 
-def apply(tree: Any, changes: list[tuple[Item, str]], lang: str | None) -> None:
+def apply(tree: Any, changes: list[tuple[Item, str]], root_changes: dict[str, str]) -> None:
+    """``changes`` made to the tree, and ``root_changes`` (attribute: value) to its root."""
     for item, translation in changes:
         if isinstance(item, Attr):
             item.element.set(item.name, _html.unescape(translation))
         else:
             _rebuild(item, translation)
-    if lang is not None:
-        root = tree.getroot()
-        root.set("lang", lang)
-        if root.get("xml:lang") is not None:
-            root.set("xml:lang", lang)
+    for name, value in root_changes.items():
+        tree.getroot().set(name, value)
 
 
 def _append_text(parent: Any, last: Any, text: str) -> None:
@@ -120,10 +106,11 @@ def _rebuild(run: Run, translation: str) -> None:
 
 
 def shape(tree: Any) -> list[tuple[Any, ...]]:
-    """Enough of a tree to compare two parses: every node's tag, attributes and texts."""
+    """Enough of a tree to compare two parses: every node's tag, attributes, texts and number of
+    children (in document order, so that two nestings of the same nodes differ)."""
     return [(node.tag if is_element(node) else type(node).__name__,
              sorted(node.attrib.items()) if is_element(node) else node.text,
-             node.text or "", node.tail or "") for node in tree.getroot().iter()]
+             node.text or "", node.tail or "", len(node)) for node in tree.getroot().iter()]
 
 
 def serialize(tree: Any, *, fragment: bool, source: str) -> str:
@@ -146,26 +133,14 @@ def serialize(tree: Any, *, fragment: bool, source: str) -> str:
     return text.rstrip(WS) + trailing if text.strip(WS) else text
 
 
-# HTML5's void elements that libxml2 does not know: its parser reads what follows ``<wbr>`` as
-# content (and may even nest the next paragraph inside it); its serializer closes them.
-_LXML_UNKNOWN_VOID = frozenset(["embed", "keygen", "source", "track", "wbr"])
-_UNKNOWN_NAMES = "|".join(sorted(_LXML_UNKNOWN_VOID))
 # What lxml writes for an (empty) void element it does not know.
-_VOID_END = re.compile(rf"(<({_UNKNOWN_NAMES})\b[^<>]*>)</\2>")
+_VOID_END = re.compile(rf"(<({'|'.join(sorted(LXML_UNKNOWN_VOID))})\b[^<>]*>)</\2>")
 
 
 # --------------------------------------------------------------------------------------------
 # Source positions and the splice
 
 
-_TOKEN = re.compile(
-    r"""<(?:
-        (?P<comment>!--(?:>|->|.*?--!?>)|\?[^>]*>|![^>]*>)
-      | /(?P<end>[A-Za-z][^\t\n\f\r />]*)[^>]*>
-      | (?P<start>[A-Za-z][^\t\n\f\r />]*)(?:[^>"']|"[^"]*"|'[^']*')*>
-    )""",
-    re.DOTALL | re.VERBOSE,
-)
 _NEXT = re.compile(r"<[A-Za-z/!?]")
 _ATTR = re.compile(
     r"""([^\t\n\f\r />"'=][^\t\n\f\r />=]*)"""
@@ -226,57 +201,13 @@ class _Positions:
 
 
 
-def parser_text(text: str) -> str:
-    """``text`` as libxml2 is to read it; lines stay where they were, so the tokens of
-    ``_positions`` are still found in the original text.
-
-    The start tags of the void elements libxml2 does not know are written ``<wbr />`` (outside
-    comments and raw text): its parser reads them as empty. Before a start tag that ends an open
-    ``<p>`` (``<li>``, ``<td>``…) the inline elements still open inside it get their end tags,
-    as HTML's parser ends them: libxml2 ends ``<b>`` there, but nests the rest of the document
-    in an open ``<em>``, ``<a>`` or ``<span>``, which takes the sentence apart."""
-    out: list[str] = []
-    pos = scan = 0
-    open_tags: list[str] = []
-    while (match := _TOKEN.search(text, scan)) is not None:
-        scan = match.end()
-        if match.group("end") is not None:
-            name = match.group("end").lower()
-            if name in open_tags:
-                del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name):]
-        if not match.group("start"):
-            continue
-        name = match.group("start").lower()
-        if name in _RAW:
-            close = re.compile(rf"</{name}[\t\n\f\r />]", re.IGNORECASE).search(text, scan)
-            scan = close.start() if close else len(text)
-            continue
-        inline = implied_ends(open_tags, name)
-        if inline:
-            out.append(text[pos:match.start()])
-            out.extend(f"</{tag}>" for tag in reversed(inline))
-            pos = match.start()
-            del open_tags[-len(inline):]
-        if name in _LXML_UNKNOWN_VOID and not match.group().endswith("/>"):
-            out.append(text[pos:match.end() - 1])
-            out.append(" />")  # the space: an unquoted value would take the slash
-            pos = match.end()
-        elif name not in VOID and not match.group().endswith("/>"):
-            open_tags.append(name)
-    out.append(text[pos:])
-    return "".join(out)
-
-
 def _positions(text: str, tree: Any) -> _Positions:
     found: list[_Tag] = []
     comments: list[tuple[int, int]] = []
     lines: list[int] = []
     open_tags: list[_Tag] = []
     pos, line = 0, 1
-    while True:
-        match = _TOKEN.search(text, pos)
-        if match is None:
-            break
+    for match in tags(text):
         line += text.count("\n", pos, match.end())
         pos = match.end()
         if match.group("comment") is not None:
@@ -297,11 +228,6 @@ def _positions(text: str, tree: Any) -> _Positions:
         del open_tags[len(open_tags) - len(implied_ends([t.name for t in open_tags], tag.name)):]
         found.append(tag)
         lines.append(line)
-        if tag.name in _RAW:
-            close = re.compile(rf"</{tag.name}[\t\n\f\r />]", re.IGNORECASE).search(text, pos)
-            stop = close.start() if close else len(text)
-            line += text.count("\n", pos, stop)
-            pos = stop
         if tag.name not in VOID:
             open_tags.append(tag)
     result = _Positions(text)
@@ -320,18 +246,19 @@ def _positions(text: str, tree: Any) -> _Positions:
     return result
 
 
-def splice(text: str, tree: Any, changes: list[tuple[Item, str]], lang: str | None) -> str:
+def splice(text: str, tree: Any, changes: list[tuple[Item, str]],
+           root_changes: dict[str, str]) -> str:
+    """``text`` with ``changes`` and ``root_changes`` (as ``apply`` makes them) made in place."""
     where = _positions(text, tree)
     attr_edits: dict[Any, list[tuple[int, int, str]]] = {}
     for item, translation in changes:
         if isinstance(item, Attr):
             attr_edits.setdefault(item.element, []).append(
                 _attr_edit(where, item.element, item.name, _html.unescape(translation)))
-    if lang is not None:
-        root = tree.getroot()
-        for key in ("lang", "xml:lang"):
-            if key == "lang" or root.get(key) is not None:
-                attr_edits.setdefault(root, []).append(_attr_edit(where, root, key, lang))
+    for name, value in root_changes.items():
+        # An added ``dir`` goes right after ``lang`` (itself first when it is added too).
+        attr_edits.setdefault(tree.getroot(), []).append(
+            _attr_edit(where, tree.getroot(), name, value, after="lang"))
     edits: list[tuple[int, int, str]] = []
     for item, translation in changes:
         if isinstance(item, Run):
@@ -343,7 +270,8 @@ def splice(text: str, tree: Any, changes: list[tuple[Item, str]], lang: str | No
                 edits.append(edit)
     out: list[str] = []
     pos = 0
-    for start, end, replacement in sorted(edits):
+    # By position only: two insertions at one point stay in the order they were made.
+    for start, end, replacement in sorted(edits, key=_span):
         if start < pos:
             raise Unpositioned("overlapping edits")
         out.append(text[pos:start])
@@ -353,11 +281,20 @@ def splice(text: str, tree: Any, changes: list[tuple[Item, str]], lang: str | No
     return "".join(out)
 
 
-def _attr_edit(where: _Positions, element: Any, name: str, value: str) -> tuple[int, int, str]:
+def _span(edit: tuple[int, int, str]) -> tuple[int, int]:
+    return edit[0], edit[1]
+
+
+def _attr_edit(where: _Positions, element: Any, name: str, value: str,
+               after: str | None = None) -> tuple[int, int, str]:
+    """The edit that sets attribute ``name`` of ``element``'s start tag to ``value``, in place;
+    an attribute the tag lacks is added after attribute ``after`` if it has one, else first."""
     tag = where.tag_of(element)
-    name_end = tag.start + 1 + len(tag.name)
+    name_end = insert = tag.start + 1 + len(tag.name)
     quoted = '"' + _html.escape(value, quote=True).replace("&#x27;", "'") + '"'
     for match in _ATTR.finditer(where.text, name_end, tag.end - 1):
+        if match.group(1).lower() == after:
+            insert = match.end()
         if match.group(1).lower() == name:
             if match.group(2) is None:
                 return match.end(1), match.end(1), "=" + quoted
@@ -365,14 +302,14 @@ def _attr_edit(where: _Positions, element: Any, name: str, value: str) -> tuple[
             if match.group(2).startswith("'"):
                 return start, end, "'" + _html.escape(value, quote=True) + "'"
             return start, end, quoted
-    return name_end, name_end, f" {name}={quoted}"
+    return insert, insert, f" {name}={quoted}"
 
 
 def _start_text(where: _Positions, node: Any, attr_edits: dict[Any, list[tuple[int, int, str]]]
                 ) -> str:
     tag = where.tag_of(node)
     out, pos = [], tag.start
-    for start, end, replacement in sorted(attr_edits.get(node, [])):
+    for start, end, replacement in sorted(attr_edits.get(node, []), key=_span):
         out.append(where.text[pos:start])
         out.append(replacement)
         pos = end

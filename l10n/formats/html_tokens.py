@@ -1,0 +1,128 @@
+"""The HTML source text as tags: a small tokenizer, and the text libxml2 is given to read.
+
+``tags`` finds the start and end tags and comments of a document (raw text such as a script's is
+skipped); ``html_splice`` uses it to find where each element sits in the source. libxml2 reads
+some HTML differently from a browser (void elements it does not know, inline elements left open
+before a block); ``parse`` gives it a copy of the text with those places written out, only when
+the document has one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import etree
+
+from l10n.formats.html_nodes import CONTROLS, INLINE, VOID
+
+# Raw-text and RCDATA elements: no tags inside, up to the matching end tag.
+RAW = frozenset(["script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title", "plaintext"])
+# HTML5's void elements that libxml2 does not know: its parser reads what follows ``<wbr>`` as
+# content (and may even nest the next paragraph inside it); its serializer closes them.
+LXML_UNKNOWN_VOID = frozenset(["embed", "keygen", "source", "track", "wbr"])
+_UNKNOWN_NAMES = "|".join(sorted(LXML_UNKNOWN_VOID))
+_UNKNOWN_VOID = re.compile(rf"<(?:{_UNKNOWN_NAMES})[\t\n\f\r />]", re.IGNORECASE)
+
+TOKEN = re.compile(
+    r"""<(?:
+        (?P<comment>!--(?:>|->|.*?--!?>)|\?[^>]*>|![^>]*>)
+      | /(?P<end>[A-Za-z][^\t\n\f\r />]*)[^>]*>
+      | (?P<start>[A-Za-z][^\t\n\f\r />]*)(?:[^>"']|"[^"]*"|'[^']*')*>
+    )""",
+    re.DOTALL | re.VERBOSE,
+)
+
+
+def tags(text: str) -> Iterator[re.Match[str]]:
+    """Every tag, comment and doctype of ``text`` (``TOKEN`` matches), in order; the content of a
+    raw-text element (``<script>``, ``<title>``…) is skipped up to its end tag."""
+    pos = 0
+    while (match := TOKEN.search(text, pos)) is not None:
+        pos = match.end()
+        yield match
+        name = match.group("start")
+        if name is not None and name.lower() in RAW:
+            close = re.compile(rf"</{name}[\t\n\f\r />]", re.IGNORECASE).search(text, pos)
+            pos = close.start() if close else len(text)
+
+
+# HTML's implied end tags: the start tags that end an open ``<p>``, ``<li>``, ``<dt>``… and every
+# inline element still open inside it.
+_BLOCKS = frozenset(
+    ["address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "dd", "dt", "listing", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "ul"]
+)
+_ENDED_BY = {"p": _BLOCKS, "li": frozenset(["li"]), "dt": frozenset(["dt", "dd"]),
+             "dd": frozenset(["dt", "dd"]), "td": frozenset(["td", "th"]),
+             "th": frozenset(["td", "th"])}
+
+
+def implied_ends(open_tags: list[str], name: str) -> list[str]:
+    """The inline elements open at the top of ``open_tags`` (outermost first) that the start tag
+    ``name`` ends, with the block they are open in."""
+    depth = len(open_tags)
+    while depth and (open_tags[depth - 1] in INLINE or open_tags[depth - 1] in CONTROLS):
+        depth -= 1
+    if depth == len(open_tags) or not depth or name not in _ENDED_BY.get(open_tags[depth - 1], ()):
+        return []
+    return open_tags[depth:]
+
+
+def parser_text(text: str) -> str:
+    """``text`` as libxml2 is to read it; lines stay where they were, so the tokens of ``tags``
+    are still found in the original text.
+
+    The start tags of the void elements libxml2 does not know are written ``<wbr />`` (outside
+    comments and raw text): its parser reads them as empty. Before a start tag that ends an open
+    ``<p>`` (``<li>``, ``<td>``…) the inline elements still open inside it get their end tags,
+    as HTML's parser ends them: libxml2 ends ``<b>`` there, but nests the rest of the document
+    in an open ``<em>``, ``<a>`` or ``<span>``, which takes the sentence apart."""
+    out: list[str] = []
+    pos = 0
+    open_tags: list[str] = []
+    for match in tags(text):
+        if match.group("end") is not None:
+            name = match.group("end").lower()
+            if name in open_tags:
+                del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name):]
+        if not match.group("start"):
+            continue
+        name = match.group("start").lower()
+        if name in RAW:
+            continue
+        inline = implied_ends(open_tags, name)
+        if inline:
+            out.append(text[pos:match.start()])
+            out.extend(f"</{tag}>" for tag in reversed(inline))
+            pos = match.start()
+            del open_tags[-len(inline):]
+        if name in LXML_UNKNOWN_VOID and not match.group().endswith("/>"):
+            out.append(text[pos:match.end() - 1])
+            out.append(" />")  # the space: an unquoted value would take the slash
+            pos = match.end()
+        elif name not in VOID and not match.group().endswith("/>"):
+            open_tags.append(name)
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# Where libxml2 puts a block an inline element left open does not end (see ``parse``).
+_ENDING = tuple(sorted(frozenset().union(*_ENDED_BY.values())))
+_OPEN_INLINE = (INLINE | CONTROLS) - VOID
+
+
+def _block_in_inline(root: Any) -> bool:
+    return any(block.getparent().tag in _OPEN_INLINE for block in root.iter(_ENDING))
+
+
+def parse(text: str, parser: Any) -> Any:
+    """The root ``parser`` makes of ``text``, read as ``parser_text`` writes it. That copy is
+    made only where it changes the tree: when ``text`` has a void element libxml2 does not know,
+    or libxml2's own reading put a block inside an inline element, the sign of one left open
+    (``parser_text`` is a scan in Python: it took twice as long as libxml2's parse)."""
+    if _UNKNOWN_VOID.search(text) is None:
+        root = etree.fromstring(text, parser)
+        if root is None or not _block_in_inline(root):
+            return root
+    return etree.fromstring(parser_text(text), parser)

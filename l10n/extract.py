@@ -29,13 +29,10 @@ def segments_of(project: Project, article: Article) -> list[Segment]:
 
 
 def notes_of(project: Project, article: Article) -> list[str]:
-    """What the user should know about the article's text that no template holds: a Markdown
-    article's HTML blocks with text in them (one note for the article, at the first)."""
-    if format_for(article.path).NAME != "markdown":
-        return []
-    from l10n.formats import markdown
-
-    lines = markdown.html_blocks_with_text(article.text)
+    """What the user should know about the article's text that no template holds: its blocks
+    with text that extract leaves out, a Markdown article's HTML blocks (one note for the
+    article, at the first)."""
+    lines = format_for(article.path).untranslated_blocks(article.text)
     if not lines:
         return []
     where = f"{project.relative(article.path)}:{lines[0]}"

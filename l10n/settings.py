@@ -75,13 +75,14 @@ def _language(code: str) -> str:
 
 
 @lru_cache(maxsize=512)
-def _meaning(code: str) -> tuple[str, str | None, str | None, str | None]:
+def likely_locale(code: str) -> tuple[str, str | None, str | None, str | None]:
     """What a code stands for, whatever its spelling: language, script, territory and variant
     with CLDR's likely subtags filled in (``zh``, ``zh_CN`` and ``zh_Hans`` are all
     ``zh_Hans_CN``; ``zh_TW`` is ``zh_Hant_TW``).
 
     Reading CLDR's table costs 2 MB that stay for the process's life: callers compare
-    :func:`_language` first and come here only for two codes of one language."""
+    :func:`_language` first and come here only for two codes of one language; an edition's
+    og:locale and a provider's territory take theirs from here too."""
     try:
         locale = Locale.parse(code)
     except (UnknownLocaleError, ValueError, TypeError):
@@ -101,7 +102,7 @@ def _meaning(code: str) -> tuple[str, str | None, str | None, str | None]:
 
 def same_meaning(a: str, b: str) -> bool:
     """True when two codes are spellings of one locale (``zh_CN`` and ``zh_Hans``)."""
-    return a == b or (_language(a) == _language(b) and _meaning(a) == _meaning(b))
+    return a == b or (_language(a) == _language(b) and likely_locale(a) == likely_locale(b))
 
 
 def same_language(a: str, b: str) -> bool:

@@ -554,8 +554,8 @@ def test_a_built_edition_keeps_each_footnote_definition(tmp_path: Path) -> None:
     ("Inline <b>HTML</b> is in the paragraph's msgid.\n", []),
     ("```\n<div>fenced</div>\n```\n", []),
 ])
-def test_html_blocks_with_text_are_found(text: str, lines: list[int]) -> None:
-    assert md.html_blocks_with_text(text) == lines
+def test_html_blocks_with_text_are_found_as_untranslated_blocks(text: str, lines: list[int]) -> None:
+    assert md.untranslated_blocks(text) == lines
 
 
 def test_extract_and_sync_say_once_per_article_that_html_blocks_stay_untranslated(

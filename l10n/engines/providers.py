@@ -21,10 +21,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from babel import Locale
-from babel.core import get_global
 
 from l10n.engines import DEFAULT_TIMEOUT, Retry, TextRefused
 from l10n.errors import ConfigError, EngineError
+from l10n.settings import likely_locale
 
 if TYPE_CHECKING:
     import requests
@@ -126,10 +126,8 @@ def provider_code(engine: str, locale: str) -> str:
 
     Raises EngineError when the provider has no code for the language."""
     parsed = Locale.parse(locale)
-    language, territory = parsed.language, parsed.territory
-    likely = get_global("likely_subtags").get(language, "")
-    if territory is None and likely.count("_") >= 2:
-        territory = likely.rsplit("_", 1)[1]
+    language = parsed.language
+    territory = parsed.territory or likely_locale(language)[2]
     candidates: list[str | None] = []
     if language == "zh":
         traditional = parsed.script == "Hant" or (parsed.script is None and

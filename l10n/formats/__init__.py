@@ -6,6 +6,8 @@
 - ``render_checked(text, lookup, *, options, path) -> Rendered``: ``render``, and notes
   (``path:line: …``) on how the edition was made that its reader should know (the build prints
   them);
+- ``untranslated_blocks(text) -> list[int]``: the first lines of blocks with text that extract
+  leaves out (a Markdown article's HTML blocks): their text stays in the source language;
 - ``declared_language(text, path) -> str | None`` and ``language_line(text) -> int | None``:
   the language the document says it is written in, and the line that says so.
 
@@ -50,6 +52,8 @@ class Format(Protocol):
 
     def render_checked(self, text: str, lookup: Lookup, *, options: FormatOptions,
                        path: str) -> Rendered: ...
+
+    def untranslated_blocks(self, text: str) -> list[int]: ...
 
     def declared_language(self, text: str, path: str) -> str | None: ...
 

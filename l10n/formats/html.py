@@ -20,7 +20,6 @@ import re
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.core import get_global, parse_locale
 from lxml import etree
 
 from l10n.errors import ConfigError, SourceError
@@ -47,7 +46,7 @@ from l10n.formats.html_splice import (
 )
 from l10n.formats.html_tokens import parse
 from l10n.segment import Lookup, Segment
-from l10n.settings import normalise_language, same_language
+from l10n.settings import likely_locale, normalise_language, same_language
 
 NAME = "html"
 SUFFIXES = (".html", ".htm")
@@ -220,6 +219,12 @@ def extract(text: str, path: str, *, options: FormatOptions) -> list[Segment]:
     return [Segment(item.msgid, path, item.line, item.kind) for item in _walk(tree)]
 
 
+def untranslated_blocks(text: str) -> list[int]:
+    """Blocks with text that extract leaves out: none (an HTML article's text is all extracted,
+    but for script, style and code contents, which are not prose)."""
+    return []
+
+
 def declared_language(text: str, path: str) -> str | None:
     """The ``lang`` (else ``xml:lang``) of the ``<html>`` element, if the document has one."""
     return _language(_parse(text, path))
@@ -353,11 +358,7 @@ def og_locale(language: str) -> str:
     """``language`` in Open Graph's ``ll_TT`` form. A code without a territory takes CLDR's likely
     one for its language and script (``zh`` -> ``zh_CN``, ``zh_Hant`` -> ``zh_TW``, ``en`` ->
     ``en_US``); the script itself is dropped (og:locale has no place for it)."""
-    lang, territory, script, *_ = parse_locale(_canonical(language))
-    if territory is None:
-        likely = get_global("likely_subtags")
-        full = likely.get(f"{lang}_{script}") or likely.get(lang)
-        territory = parse_locale(full)[1] if full else None
+    lang, _, territory, _ = likely_locale(_canonical(language))
     return f"{lang}_{territory}" if territory else lang
 
 

@@ -16,7 +16,7 @@ A heading's trailing attribute block (``## Install {#install .cls}``) is markup 
 generator, not prose: it stays out of the msgid and in the edition. So does a footnote
 definition's ``[^label]:`` marker (GFM, Pandoc, MkDocs; not CommonMark): the definition is a
 container, like a list item, and each of its paragraphs is a block of kind ``footnote``. HTML
-blocks are never extracted; ``html_blocks_with_text`` says where they hold text. A leading
+blocks are never extracted; ``untranslated_blocks`` says where they hold text. A leading
 byte-order mark is no text and is kept; the line breaks a translation adds are the source's
 (CRLF stays CRLF).
 """
@@ -261,9 +261,9 @@ def block_tokens(text: str) -> list[Token]:
     return _body(text, None).parsed.tokens
 
 
-def html_blocks_with_text(text: str) -> list[int]:
-    """The first lines (1-based) of the article's HTML blocks that hold text: never extracted,
-    their text stays in the source language. Tags, comments, character references and the
+def untranslated_blocks(text: str) -> list[int]:
+    """The first lines (1-based) of the blocks with text that extract leaves out, so that their
+    text stays in the source language in every edition: the article's HTML blocks. Tags, comments, character references and the
     content of script, style, pre, code and textarea elements are not text."""
     if "<" not in text:
         return []

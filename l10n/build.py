@@ -22,7 +22,7 @@ from l10n.formats import SUFFIXES, FormatOptions, Rendered, format_for
 from l10n.glossary import Glossary
 from l10n.parallel import ordered_map
 from l10n.pofile import read_catalog
-from l10n.project import Article, Project, same_language
+from l10n.project import BOM, Article, Project, same_language
 from l10n.report import NotBuilt, StepReport, remove_orphans
 from l10n.state import State, digest, file_digest
 
@@ -102,8 +102,9 @@ def render_edition(project: Project, article: Article, language: str,
 def make_edition(job: Job) -> Outcome:
     """The edition's text for one article and language, or why it is not built."""
     project, article, language = job.project, job.article, job.language
+    bom = BOM if article.bom else ""
     if same_language(language, article.language):
-        return Outcome(article.text)
+        return Outcome(bom + article.text)
     shown = project.relative(project.edition_path(language, article))
     catalog_path = project.catalog_path(language, article.slug)
     po_name = project.relative(catalog_path)
@@ -144,7 +145,7 @@ def make_edition(job: Job) -> Outcome:
                                   + "; ".join(problems))
         rendered = render_edition(project, article, language,
                                   {m: e.msgstr for m, e in table.items()})
-    outcome.text = rendered.text
+    outcome.text = bom + rendered.text
     outcome.notes += rendered.notes   # e.g. an HTML edition lxml had to re-serialize
     return outcome
 

@@ -78,14 +78,11 @@ class WorkspaceError(L10nError):
 
 
 def decode_utf8(data: bytes, *, path: str | Path, error: type[L10nError] = L10nError,
-                message: str = "not UTF-8", hint: str = "save the file as UTF-8",
-                keep_bom: bool = False) -> str:
-    """``data`` as text (a leading byte-order mark dropped unless ``keep_bom``: a source keeps
-    it, for its editions to), or ``error`` naming the line and the value of the first byte that
-    is not UTF-8."""
+                message: str = "not UTF-8", hint: str = "save the file as UTF-8") -> str:
+    """``data`` as text, a leading byte-order mark dropped, or ``error`` naming the line and the
+    value of the first byte that is not UTF-8."""
     try:
-        text = data.decode("utf-8")
-        return text if keep_bom else text.removeprefix("\ufeff")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise error(f"{message} (byte 0x{data[exc.start]:02x})", path=path,
                     line=data.count(b"\n", 0, exc.start) + 1, hint=hint) from None

@@ -27,6 +27,8 @@ __all__ = ["CONFIG_FILE", "Article", "Project", "Settings", "language_clash", "l
            "normalise_language", "same_language"]
 
 CONFIG_FILE = "pyproject.toml"
+BOM = "\ufeff"
+BOM_BYTES = BOM.encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class Article:
     language: str
     digest: str
     shown: str = field(compare=False)   # the path as messages show it
+    # The file starts with a byte-order mark. ``text`` never has it (the formats see text only);
+    # build puts it back at the start of every edition.
+    bom: bool = False
 
     @property
     def text(self) -> str:
@@ -72,8 +77,7 @@ def _read(path: Path, shown: str) -> bytes:
 
 
 def _decode(data: bytes, shown: str) -> str:
-    # The byte-order mark stays: the formats treat it as not text and put it back in editions.
-    return decode_utf8(data, path=shown, error=SourceError, keep_bom=True)
+    return decode_utf8(data, path=shown, error=SourceError)   # without a byte-order mark
 
 
 @dataclass(frozen=True)
@@ -215,7 +219,7 @@ class Project:
             language = normalise_language(declared, where="lang", path=shown,
                                           line=fmt.language_line(text))
         article = Article(path=path, slug=self.slug(path), suffix=path.suffix, language=language,
-                          digest=digest(data), shown=shown)
+                          digest=digest(data), shown=shown, bom=data.startswith(BOM_BYTES))
         _LAST_READ[:] = [path, article.digest, text]
         return article
 

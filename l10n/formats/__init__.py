@@ -11,6 +11,9 @@
 - ``declared_language(text, path) -> str | None`` and ``language_line(text) -> int | None``:
   the language the document says it is written in, and the line that says so.
 
+``text`` is the document without a byte-order mark: ``l10n.project`` drops it when it reads an
+article and ``l10n.build`` puts it back at the start of each edition.
+
 ``extract`` and ``render`` share one traversal inside each module, so they can never disagree about
 where a block starts and ends.
 """

@@ -62,7 +62,6 @@ META_NAMES = frozenset(
 )
 _WS_RUN = re.compile(r"[ \t\n\r\f]+")
 _ENTITY_DECL = re.compile(r"<!ENTITY|<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
-_BOM = "\ufeff"
 
 
 # --------------------------------------------------------------------------------------------
@@ -266,9 +265,6 @@ def render_checked(text: str, lookup: Lookup, *, options: FormatOptions, path: s
     HTML does not know or one without its ``;`` (``&nbps;``, ``&copy``), and of the edition when
     the translations could not be spliced into the source text and it is lxml's serialization
     instead (every byte outside the translated text is then no longer guaranteed)."""
-    if text.startswith(_BOM):
-        inner = render_checked(text[1:], lookup, options=options, path=path)
-        return Rendered(_BOM + inner.text, inner.notes)
     tree = _parse(text, path)
     if tree is None:
         return Rendered(text)
@@ -320,8 +316,6 @@ def _first_difference(got: list[tuple[Any, ...]], want: list[tuple[Any, ...]],
 
 def render_tree(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
     """What ``render`` falls back to: translations applied to lxml's tree, then serialized."""
-    if text.startswith(_BOM):
-        return _BOM + render_tree(text[1:], lookup, options=options)
     tree = _parse(text, "")
     if tree is None:
         return text

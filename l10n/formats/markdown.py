@@ -16,9 +16,8 @@ A heading's trailing attribute block (``## Install {#install .cls}``) is markup 
 generator, not prose: it stays out of the msgid and in the edition. So does a footnote
 definition's ``[^label]:`` marker (GFM, Pandoc, MkDocs; not CommonMark): the definition is a
 container, like a list item, and each of its paragraphs is a block of kind ``footnote``. HTML
-blocks are never extracted; ``untranslated_blocks`` says where they hold text. A leading
-byte-order mark is no text and is kept; the line breaks a translation adds are the source's
-(CRLF stays CRLF).
+blocks are never extracted; ``untranslated_blocks`` says where they hold text. The line breaks
+a translation adds are the source's (CRLF stays CRLF).
 """
 
 from __future__ import annotations
@@ -101,10 +100,8 @@ def render_checked(text: str, lookup: Lookup, *, options: FormatOptions, path: s
 
 
 def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
-    """The article with each block ``lookup`` translates replaced; every other byte kept
-    (a byte-order mark too); the line breaks a translation adds are the source's own."""
-    if text.startswith(_BOM):
-        return _BOM + render(text[1:], lookup, options=options)
+    """The article with each block ``lookup`` translates replaced; every other byte kept; the
+    line breaks a translation adds are the source's own."""
     document = _parse(text, None, options)
     edits: list[tuple[int, int, str]] = []
     newline = _newline(text)
@@ -150,7 +147,6 @@ def language_line(text: str) -> int | None:
 
 
 def _parse(text: str, path: str | None, options: FormatOptions) -> _Document:
-    text = text.removeprefix(_BOM)
     body = _body(text, path)
     fm = body.front_matter
     blocks = [] if fm is None else [
@@ -221,8 +217,7 @@ def _keep(body: _Body) -> _Body:
 
 
 def _body(text: str, path: str | None) -> _Body:
-    """The parse of ``text`` after its byte-order mark, if it has one."""
-    text = text.removeprefix(_BOM)
+    """The parse of ``text``."""
     found = _RECENT.get(text)
     return found if found is not None else _keep(_Body(text, path))
 
@@ -470,7 +465,6 @@ def _attributes(text: str, position: int, stop: int) -> int:
     return max(position, len(text[:found.start()].rstrip(" \t")))
 
 
-_BOM = "\ufeff"
 
 
 def _newline(text: str) -> str:

@@ -387,12 +387,13 @@ MOVED_SHARE = 0.5
 
 
 def moved_from(project: Project, new: dict[str, list[Article]],
-               articles: Sequence[Article]) -> dict[tuple[str, str], Path]:
-    """(language, slug) -> the orphaned catalog each new catalog (``new``: language -> the
+               articles: Sequence[Article]) -> dict[str, dict[str, Path]]:
+    """slug -> language -> the orphaned catalog each new catalog (``new``: language -> the
     articles whose catalog is missing) should start from, where one qualifies: of the catalogs
     in that language no article of ``articles`` owns, the one translating the largest share
     of the new template's messages, when that share is at least ``MOVED_SHARE``."""
-    found: dict[tuple[str, str], Path] = {}
+    found: dict[str, dict[str, Path]] = {}
+    msgids_of: dict[str, set[str]] = {}   # slug -> its template's msgids, read once
     for language, missing in new.items():
         owned = {project.catalog_path(language, article.slug) for article in articles}
         folder = project.locales_dir / language
@@ -401,18 +402,24 @@ def moved_from(project: Project, new: dict[str, list[Article]],
             continue
         translating: dict[str, set[int]] = {}   # msgid -> the orphans that translate it
         for number, path in enumerate(orphans):
-            for entry in read_catalog(path, project.relative(path)):
+            try:
+                orphan = read_catalog(path, project.relative(path))
+            except CatalogError:
+                continue   # a broken file no article owns (a backup, a conflict): no start
+            for entry in orphan:
                 if entry.msgid and entry.msgstr and not entry.obsolete:
                     translating.setdefault(entry.msgid, set()).add(number)
         for article in missing:
-            template = project.template_path(article.slug)
-            msgids = {entry.msgid for entry in read_catalog(template, project.relative(template))
-                      if entry.msgid}
+            if article.slug not in msgids_of:
+                template = project.template_path(article.slug)
+                msgids_of[article.slug] = {entry.msgid for entry in read_catalog(
+                    template, project.relative(template)) if entry.msgid}
+            msgids = msgids_of[article.slug]
             hits = Counter(number for msgid in msgids for number in translating.get(msgid, ()))
             if hits:
                 number, count = hits.most_common(1)[0]
                 if count >= MOVED_SHARE * len(msgids):
-                    found[(language, article.slug)] = orphans[number]
+                    found.setdefault(article.slug, {})[language] = orphans[number]
     return found
 
 
@@ -451,9 +458,7 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
     starts = moved_from(project, new, articles) if new else {}
     stale: list[tuple[UpdateJob, list[tuple[str, str]]]] = []   # a job, and its (key, inputs)s
     for article, due in due_by_article:
-        job = UpdateJob(project, article, tuple(due), glossary,
-                        {language: start for (language, slug), start in starts.items()
-                         if slug == article.slug})
+        job = UpdateJob(project, article, tuple(due), glossary, starts.get(article.slug, {}))
         stale.append((job, list(due.values())))
         for language, start in job.starts.items():
             report.notes.append(f"{project.relative(project.catalog_path(language, article.slug))}"

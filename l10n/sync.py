@@ -20,7 +20,7 @@ from l10n.errors import EngineError
 from l10n.pofile import read_catalog
 from l10n.project import CONFIG_FILE, Article, Project
 from l10n.report import NotBuilt, StepReport, Waiting
-from l10n.state import State, digest, file_digest
+from l10n.state import MISSING, State, digest, file_digest
 from l10n.status import UnlistedLanguage, unlisted_languages
 
 if TYPE_CHECKING:
@@ -162,9 +162,9 @@ def waiting_entries(project: Project, languages: Sequence[str] | None,
     for article in articles:
         for language in project.target_languages(article, languages):
             path = project.catalog_path(language, article.slug)
-            if not path.exists():
-                continue
             key, fingerprint = f"waiting:{project.relative(path)}", file_digest(path)
+            if fingerprint == MISSING:
+                continue
             if not state.fresh(key, fingerprint):
                 state.record(key, fingerprint, [str(n) for n in catalog_waiting(
                     read_catalog(path, project.relative(path)))])

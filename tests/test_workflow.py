@@ -247,6 +247,15 @@ def test_a_moved_article_keeps_its_translations_and_their_review(tmp_path: Path)
                                               ).read_text()
 
 
+def test_a_broken_catalog_no_article_owns_does_not_stop_update(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    (root / "locales" / "zh" / "backup.po").write_text("<<<<<<< HEAD\n", encoding="utf-8")
+    (root / "source" / "news" / "other.md").write_text("# Another story\n", encoding="utf-8")
+    run(root, "extract")
+    assert "wrote locales/zh/news/other.po" in run(root, "update")
+
+
 def test_a_new_article_does_not_start_from_an_unrelated_orphan(tmp_path: Path) -> None:
     root = make_workspace(tmp_path)
     run(root, "sync", "--no-mt")

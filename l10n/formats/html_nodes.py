@@ -33,11 +33,16 @@ def is_element(node: Any) -> bool:
 
 def opaque(node: Any) -> bool:
     """Kept verbatim: comments, never-translated elements, ``translate="no"``, ``notranslate``."""
-    if not is_element(node):
+    tag = node.tag
+    if not isinstance(tag, str) or tag in SKIP:
         return True
-    if node.tag in SKIP or node.get("translate", "").strip().lower() == "no":
+    attrib = node.attrib
+    if not attrib:   # most elements have none: skip the two lookups (a hot path)
+        return False
+    translate = attrib.get("translate")
+    if translate is not None and translate.strip().lower() == "no":
         return True
-    return "notranslate" in node.get("class", "").split()
+    return "notranslate" in attrib.get("class", "").split()
 
 
 def inline(node: Any) -> bool:

@@ -145,6 +145,20 @@ def test_fallback_keeps_wbr_void() -> None:
      ["Show", "ten", "all", "rows"]),
     ("<p>Fill <input name=n> in, then <input type=submit value=\"Send it\"> now.</p>",
      ["Fill <input1/> in, then <input2/> now.", "Send it"]),
+    # Labels: inside a sentence like a button; a block of its own otherwise.
+    ("<p>Tick <label><input type=checkbox> this box</label> to agree.</p>",
+     ["Tick <label1><input2/> this box</label1> to agree."]),
+    ("<p>Enter your <label for=n>full name</label> here: <input id=n></p>",
+     ["Enter your <label1>full name</label1> here: <input2/>"]),
+    ("<p><label for=a>Accept</label> <em>all</em> cookies</p>",
+     ["<label1>Accept</label1> <em2>all</em2> cookies"]),
+    # A block of its own: straight in a form, alone in a div, one per line of a list.
+    ("<form><label for=n>Name</label> <input id=n placeholder=\"Your name\"></form>",
+     ["Name", "Your name"]),
+    ("<div><label>Email</label><br><label>Password</label></div>", ["Email", "Password"]),
+    ("<ul><li><label><input type=radio name=r> One</label></li>\n"
+     + "<li><label><input type=radio name=r> Two</label></li></ul>",
+     ["<input1/> One", "<input1/> Two"]),
 ])
 def test_controls_inside_a_sentence_keep_it_one_msgid(body: str, expected: list[str],
                                                         no_fallback: None) -> None:
@@ -355,32 +369,6 @@ def test_build_and_check_name_the_entry_with_an_unknown_entity(tmp_path: Path) -
             "(did you mean &nbsp;?); the edition shows it as written") in built.output
     edition = (root / "build" / "zh" / "units.html").read_text(encoding="utf-8")
     assert "<p>1&amp;nbps;000 公里</p>" in edition and '<html lang="zh">' in edition
-
-
-# ---------------------------------------------------------------- labels in running text
-
-@pytest.mark.parametrize(("body", "expected"), [
-    ("<p>Tick <label><input type=checkbox> this box</label> to agree.</p>",
-     ["Tick <label1><input2/> this box</label1> to agree."]),
-    ("<p>Enter your <label for=n>full name</label> here: <input id=n></p>",
-     ["Enter your <label1>full name</label1> here: <input2/>"]),
-    ("<p><label for=a>Accept</label> <em>all</em> cookies</p>",
-     ["<label1>Accept</label1> <em2>all</em2> cookies"]),
-    # A block of its own: straight in a form, alone in a div, one per line of a list.
-    ("<form><label for=n>Name</label> <input id=n placeholder=\"Your name\"></form>",
-     ["Name", "Your name"]),
-    ("<div><label>Email</label><br><label>Password</label></div>", ["Email", "Password"]),
-    ("<ul><li><label><input type=radio name=r> One</label></li>\n"
-     + "<li><label><input type=radio name=r> Two</label></li></ul>",
-     ["<input1/> One", "<input1/> Two"]),
-])
-def test_a_label_inside_a_sentence_keeps_it_one_msgid(body: str, expected: list[str],
-                                                     no_fallback: None) -> None:
-    text = PAGE.format(body)
-    assert msgids(text) == expected
-    assert fmt.render(text, lambda m: m, options=OPTIONS) == text
-    edition = fmt.render(text, upper, options=OPTIONS)
-    assert msgids(edition) == [upper(m) for m in expected]
 
 
 # ---------------------------------------------------------------- formatting left open

@@ -522,6 +522,15 @@ def reorder_header(po: Path) -> None:
     po.write_text(text, encoding="utf-8")
 
 
+def msgmerged(tmp_path: Path, catalog: bytes, template: Path, *options: str) -> polib.POFile:
+    """What GNU msgmerge makes of ``catalog`` (bytes) and ``template``: the reference merge."""
+    path = tmp_path / "msgmerge.po"
+    path.write_bytes(catalog)
+    subprocess.run([gettext_tool("msgmerge"), "-q", "-U", "--backup=off", *options, str(path),
+                    str(template)], check=True)
+    return parse_catalog(path.read_text(encoding="utf-8"), "msgmerge.po")
+
+
 def msgcat_to(po: Path, *options: str) -> None:
     subprocess.run([gettext_tool("msgcat"), *options, "-o", str(po), str(po)], check=True)
 
@@ -560,12 +569,8 @@ def test_a_changed_paragraph_keeps_its_translator_notes_and_leaves_no_obsolete_c
     run(root, "extract")
     run(root, "update")
     ours = parse_catalog(po_path.read_text(encoding="utf-8"), "ours.po")
-    expected_path = tmp_path / "msgmerge.po"
-    expected_path.write_bytes(before)
-    template = root / "locales" / "templates" / "news" / "torch.pot"
-    subprocess.run([gettext_tool("msgmerge"), "-q", "-U", "--backup=off", "--previous",
-                    str(expected_path), str(template)], check=True)
-    expected = parse_catalog(expected_path.read_text(encoding="utf-8"), "msgmerge.po")
+    expected = msgmerged(tmp_path, before, root / "locales" / "templates" / "news" / "torch.pot",
+                         "--previous")
 
     def entries(catalog: polib.POFile) -> list[tuple[Any, ...]]:
         return [(e.msgid, e.msgstr, e.tcomment, e.fuzzy, e.previous_msgid, e.obsolete)
@@ -595,12 +600,8 @@ def test_update_keeps_hand_added_entries_as_msgmerge_does(tmp_path: Path) -> Non
     before = po_path.read_bytes()
     run(root, "update")
     ours = parse_catalog(po_path.read_text(encoding="utf-8"), "ours.po")   # polib drops #~|
-    expected_path = tmp_path / "msgmerge.po"
-    expected_path.write_bytes(before)
-    template = root / "locales" / "templates" / "news" / "torch.pot"
-    subprocess.run([gettext_tool("msgmerge"), "-q", "-U", "--backup=off", "--no-fuzzy-matching",
-                    str(expected_path), str(template)], check=True)
-    expected = parse_catalog(expected_path.read_text(encoding="utf-8"), "msgmerge.po")
+    expected = msgmerged(tmp_path, before, root / "locales" / "templates" / "news" / "torch.pot",
+                         "--no-fuzzy-matching")
 
     def gone(catalog: polib.POFile) -> list[tuple[Any, ...]]:
         return sorted((e.msgid, e.msgid_plural, e.msgstr_plural, e.msgstr, "fuzzy" in e.flags,

@@ -249,8 +249,10 @@ def update_catalog(template: polib.POFile, previous: polib.POFile | None, *, lan
                 entry.msgstr = similar.msgstr
                 entry.tcomment = similar.tcomment
                 entry.flags = ["fuzzy"]
-                entry.previous_msgid = similar.msgid
-                entry.previous_msgctxt = similar.msgctxt
+                # A suggestion already: its #| stays the text the translation was made for.
+                kept = similar.fuzzy and similar.previous_msgid is not None
+                entry.previous_msgid = similar.previous_msgid if kept else similar.msgid
+                entry.previous_msgctxt = similar.previous_msgctxt if kept else similar.msgctxt
                 provenance = _provenance(similar)
         if comments is not None:
             extracted += comments(tentry.msgid)

@@ -583,6 +583,30 @@ def test_a_changed_paragraph_keeps_its_translator_notes_and_leaves_no_obsolete_c
     assert not [e for e in ours if e.obsolete]
 
 
+def test_a_paragraph_changed_twice_keeps_the_text_its_translation_was_made_for(
+        tmp_path: Path) -> None:
+    # msgmerge --previous: the #| line stays the msgid the translation translates, so the
+    # reviewer's diff covers both edits, not only the last one.
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    po_path = root / "locales" / "zh" / "news" / "torch.po"
+    approve_all(po_path)
+    source = root / "source" / "news" / "torch.md"
+    for edited in ("It first ran on Lua.", "It first ran on LuaJIT."):
+        source.write_text(ARTICLE.replace("It ran on Lua.", edited))
+        before = po_path.read_bytes()
+        run(root, "extract")
+        run(root, "update")
+    expected = msgmerged(tmp_path, before, root / "locales" / "templates" / "news" / "torch.pot",
+                         "--previous")
+    ours = parse_catalog(po_path.read_text(encoding="utf-8"), "ours.po")
+    changed, merged = ours.find("It first ran on LuaJIT."), expected.find("It first ran on LuaJIT.")
+    assert (changed.msgstr, changed.fuzzy, changed.previous_msgid) == (
+        "译：It ran on Lua.", True, "It ran on Lua.")
+    assert (merged.msgstr, merged.fuzzy, merged.previous_msgid) == (
+        "译：It ran on Lua.", True, "It ran on Lua.")
+
+
 def test_update_keeps_hand_added_entries_as_msgmerge_does(tmp_path: Path) -> None:
     # msgmerge keeps every translated entry the template lacks as an obsolete #~ entry, plurals
     # included; dropping them would lose a translator's work.

@@ -382,9 +382,10 @@ def new_catalog_text(template: polib.POFile, template_text: str, language: str,
     return format_catalog(head) + ("\n" + entries if entries else "")
 
 
-# A new catalog starts from an orphaned one (its article is gone) that translates at least this
-# share of the new template's messages: the article was moved or renamed, and its translators'
-# work, reviewed state included, goes with it.
+# A new catalog starts from an orphaned one (its article is gone) that holds at least this share
+# of the new template's text (its msgids, by length, translated or not): the article was moved
+# or renamed, and its translators' work, reviewed state included, goes with it, in every
+# language however little of it is translated yet.
 MOVED_SHARE = 0.5
 
 
@@ -392,8 +393,9 @@ def moved_from(project: Project, new: dict[str, list[Article]],
                articles: Sequence[Article]) -> dict[str, dict[str, Path]]:
     """slug -> language -> the orphaned catalog each new catalog (``new``: language -> the
     articles whose catalog is missing) should start from, where one qualifies: of the catalogs
-    in that language no article of ``articles`` owns, the one translating the largest share
-    of the new template's messages, when that share is at least ``MOVED_SHARE``."""
+    in that language no article of ``articles`` (every article of the workspace) owns, the one
+    holding the largest share of the new template's text, when that share is at least
+    ``MOVED_SHARE``."""
     found: dict[str, dict[str, Path]] = {}
     msgids_of: dict[str, set[str]] = {}   # slug -> its template's msgids, read once
     for language, missing in new.items():
@@ -402,25 +404,28 @@ def moved_from(project: Project, new: dict[str, list[Article]],
         orphans = sorted(path for path in folder.rglob("*.po") if path not in owned)
         if not orphans:
             continue
-        translating: dict[str, set[int]] = {}   # msgid -> the orphans that translate it
+        holding: dict[str, set[int]] = {}   # msgid -> the orphans that have it
         for number, path in enumerate(orphans):
             try:
                 orphan = read_catalog(path, project.relative(path))
             except CatalogError:
                 continue   # a broken file no article owns (a backup, a conflict): no start
             for entry in orphan:
-                if entry.msgid and entry.msgstr and not entry.obsolete:
-                    translating.setdefault(entry.msgid, set()).add(number)
+                if entry.msgid and not entry.obsolete:
+                    holding.setdefault(entry.msgid, set()).add(number)
         for article in missing:
             if article.slug not in msgids_of:
                 template = project.template_path(article.slug)
                 msgids_of[article.slug] = {entry.msgid for entry in read_catalog(
                     template, project.relative(template)) if entry.msgid}
             msgids = msgids_of[article.slug]
-            hits = Counter(number for msgid in msgids for number in translating.get(msgid, ()))
-            if hits:
-                number, count = hits.most_common(1)[0]
-                if count >= MOVED_SHARE * len(msgids):
+            shared: Counter[int] = Counter()   # orphan -> characters of the template it holds
+            for msgid in msgids:
+                for number in holding.get(msgid, ()):
+                    shared[number] += len(msgid)
+            if shared:
+                number, size = shared.most_common(1)[0]
+                if size >= MOVED_SHARE * sum(map(len, msgids)):
                     found.setdefault(article.slug, {})[language] = orphans[number]
     return found
 

@@ -247,6 +247,33 @@ def test_a_moved_article_keeps_its_translations_and_their_review(tmp_path: Path)
                                               ).read_text()
 
 
+def test_a_moved_article_keeps_a_language_that_is_barely_started(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    catalog = polib.pofile(str(root / "locales" / "zh" / "news" / "torch.po"))
+    catalog.find("It ran on Lua.").msgstr = "它运行在 Lua 上。"    # one entry of many
+    catalog.save()
+    (root / "source" / "history").mkdir()
+    (root / "source" / "news" / "torch.md").rename(root / "source" / "history" / "torch.md")
+    run(root, "extract")
+    assert "started from locales/zh/news/torch.po" in run(root, "update")
+    moved = polib.pofile(str(root / "locales" / "zh" / "history" / "torch.po"))
+    assert moved.find("It ran on Lua.").msgstr == "它运行在 Lua 上。"
+
+
+def test_a_short_heading_in_common_is_not_a_move(tmp_path: Path) -> None:
+    # Half of the messages, but a small part of the text: a new article, not a moved one.
+    root = make_workspace(tmp_path)
+    run(root, "sync", "--no-mt")
+    approve_all(root / "locales" / "zh" / "news" / "torch.po")
+    (root / "source" / "news" / "torch.md").unlink()
+    (root / "source" / "news" / "other.md").write_text(
+        "# Torch grew into PyTorch\n\nA brand new article about sandwiches and their many "
+        "fillings.\n", encoding="utf-8")
+    run(root, "extract")
+    assert "started from" not in run(root, "update")
+
+
 def test_a_broken_catalog_no_article_owns_does_not_stop_update(tmp_path: Path) -> None:
     root = make_workspace(tmp_path)
     run(root, "sync", "--no-mt")

@@ -467,10 +467,10 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
     for article, due in due_by_article:
         job = UpdateJob(project, article, tuple(due), glossary, starts.get(article.slug, {}))
         stale.append((job, list(due.values())))
-        for language, start in job.starts.items():
-            report.notes.append(f"{project.relative(project.catalog_path(language, article.slug))}"
-                                f": started from {project.relative(start)}, whose article is "
-                                "gone (moved or renamed?)")
+        if not check:   # said once, when the catalog is written (notes are said every run)
+            report.started += [f"{project.relative(project.catalog_path(language, article.slug))}"
+                               f": started from {project.relative(start)}, whose article is "
+                               "gone (moved or renamed?)" for language, start in job.starts.items()]
     results = ordered_map(merged_texts, [job for job, _ in stale])
     # Translators' work reaches the disk (one flush for all) before any of it is replaced; a new
     # catalog holds nothing to lose yet and is written at once. A catalog that changed on disk

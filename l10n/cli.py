@@ -175,6 +175,8 @@ def print_step(name: str, report: StepReport, *, check: bool = False,
         if report.written or report.removed or report.withdrawn or report.errors:
             raise typer.Exit(1)
         return
+    for line in report.started:
+        say(line)
     for path in report.written:
         say(f"wrote {path}")
     for path in report.removed:

@@ -45,6 +45,7 @@ class StepReport:
     errors: list[str] = field(default_factory=list)   # things the user must fix; exit code 1
     removed: list[str] = field(default_factory=list)  # generated files whose source is gone
     withdrawn: list[str] = field(default_factory=list)  # editions built before, not built now
+    started: list[str] = field(default_factory=list)  # catalogs begun from a moved article's
     not_built: list[NotBuilt] = field(default_factory=list)
     editions: dict[str, int] = field(default_factory=dict)   # language -> editions considered
 

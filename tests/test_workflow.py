@@ -245,6 +245,8 @@ def test_a_moved_article_keeps_its_translations_and_their_review(tmp_path: Path)
     run(root, "build")
     assert "- 译：It moved to Python.\n" in (root / "build" / "zh" / "history" / "torch.md"
                                               ).read_text()
+    run(root, "sync", "--no-mt")
+    assert "started from" not in run(root, "sync", "--no-mt")   # said once, not every run
 
 
 def test_a_moved_article_keeps_a_language_that_is_barely_started(tmp_path: Path) -> None:

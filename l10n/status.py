@@ -11,6 +11,7 @@ from l10n.catalog import CatalogStats, stats, word_count
 from l10n.errors import ConfigError
 from l10n.pofile import read_catalog
 from l10n.project import CONFIG_FILE, Article, Project, normalise_language
+from l10n.settings import same_meaning
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -72,13 +73,20 @@ class UnlistedLanguage:
     language" makes one): no step reads or builds it until the language is added."""
 
     folder: str                    # relative to the workspace, ending in /
-    code: str                      # the folder's name
+    code: str                      # the code the folder's name spells, as the settings spell it
     languages: tuple[str, ...]     # the workspace's languages
+    configured: str | None = None  # the workspace's language the folder's name also means
 
     def __str__(self) -> str:
+        parent = self.folder.rstrip("/").rpartition("/")[0]
+        home = f"{parent}/{self.configured or self.code}/" if parent else ""
+        if self.configured is not None:
+            return (f"{self.folder}: the same language as \"{self.configured}\" of [tool.l10n] "
+                    f"languages, whose catalogs are in {home}; move its catalogs there")
+        rename = "" if self.folder == home else f" and rename the folder to {home}"
         return (f"{self.folder}: not one of this workspace's languages "
                 f"({', '.join(self.languages)}); add \"{self.code}\" to [tool.l10n] languages in "
-                f"{CONFIG_FILE} to build it")
+                f"{CONFIG_FILE}{rename} to build it")
 
 
 def unlisted_languages(project: Project) -> list[UnlistedLanguage]:
@@ -93,14 +101,17 @@ def unlisted_languages(project: Project) -> list[UnlistedLanguage]:
     languages = tuple(project.settings.languages)
     found: list[UnlistedLanguage] = []
     for name in names:
-        if name == "templates" or name in languages:
-            continue
+        if name in ("templates", "root", "und") or name in languages:
+            continue   # root and und: CLDR's codes for no language in particular
         try:
-            normalise_language(name)
+            code = normalise_language(name)
         except ConfigError:
             continue
-        found.append(UnlistedLanguage(project.relative(project.locales_dir / name) + "/", name,
-                                      languages))
+        if next((project.locales_dir / name).rglob("*.po"), None) is None:
+            continue   # no catalog in it: nothing anyone would miss
+        configured = next((lang for lang in languages if same_meaning(lang, code)), None)
+        found.append(UnlistedLanguage(project.relative(project.locales_dir / name) + "/", code,
+                                      languages, configured))
     return found
 
 

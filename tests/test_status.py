@@ -139,6 +139,23 @@ def test_a_language_folder_the_settings_do_not_list_is_found(tmp_path: Path) -> 
     assert unlisted_languages(project) == []          # no locales/ yet: nothing to say
 
 
+def test_a_folder_spelling_a_configured_language_otherwise_is_told_where_to_go(
+        tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws")
+    for name in ("zh_Hans", "pt-BR", "root", "it"):
+        (root / "locales" / name).mkdir()
+        if name != "it":                                  # it/ is empty: nothing to miss
+            (root / "locales" / name / "a.po").write_text(CATALOG, encoding="utf-8")
+    notes = [str(item) for item in unlisted_languages(Project.load(root))]
+    assert notes == [
+        ('locales/pt-BR/: not one of this workspace\'s languages (en, zh, de); add "pt_BR" to '
+        "[tool.l10n] languages in pyproject.toml and rename the folder to locales/pt_BR/ to "
+        "build it"),
+        ('locales/zh_Hans/: the same language as "zh" of [tool.l10n] languages, whose catalogs '
+        "are in locales/zh/; move its catalogs there"),
+    ]
+
+
 def test_status_notes_a_language_folder_the_settings_do_not_list(tmp_path: Path) -> None:
     root = with_unlisted_folders(make_workspace(tmp_path / "ws"))
     result = CliRunner().invoke(app, ["--root", str(root), "status"])

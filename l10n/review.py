@@ -1,7 +1,8 @@
 """The reviewer step: pending drafts, and the decisions on them (approve, edit, reject, skip).
 
 A draft is gettext's fuzzy entry with a msgstr. Approving clears ``fuzzy`` and the ``#|`` previous
-msgid; rejecting empties the msgstr. Either way the reviewer goes into the header's
+msgid; rejecting empties the msgstr (a changed paragraph's suggestion, the translation of its old
+text, is kept as an obsolete entry of that text). Either way the reviewer goes into the header's
 ``Last-Translator`` and ``PO-Revision-Date`` is set. Each catalog is written (atomically, in
 msgcat's layout) after every decision, so quitting or an interrupt loses nothing.
 
@@ -42,6 +43,8 @@ from l10n.project import Article, Project
 
 # Severities that keep a draft out of ``--approve-clean``.
 UNCLEAN = ("critical", "functional")
+# The origin a reviewer sees for a draft with a ``#|`` previous msgid (``l10n update``'s suggestion).
+CHANGED_PARAGRAPH = "previous translation of a changed paragraph"
 
 
 @dataclass(frozen=True)
@@ -255,14 +258,39 @@ def _clear_draft(entry: polib.POEntry) -> list[str]:
     return [line for line in lines if line.startswith(PROVENANCE_PREFIXES)]
 
 
-def reject_entry(entry: polib.POEntry) -> None:
+def reject_entry(catalog: polib.POFile, entry: polib.POEntry) -> None:
     """Clear the draft: the entry is untranslated again, marked so that no machine drafts it
-    again (``#. rejected: machine translation: google``); it waits for a human translator."""
+    again (``#. rejected: machine translation: google``); it waits for a human translator.
+
+    A changed paragraph's suggestion (it has a ``#|`` previous msgid) is another matter: it is
+    the translation of the old text, which no machine proposed for the new one. It goes back to
+    ``catalog`` as an obsolete entry of the old msgid, as msgmerge keeps a vanished entry (unless
+    the catalog has that msgid already), and the entry is left unmarked for the next draft."""
+    previous = previous_translation(entry)
     origins = _clear_draft(entry) or ["draft"]
+    if previous is not None:
+        if not any((e.msgctxt, e.msgid) == (previous.msgctxt, previous.msgid) for e in catalog):
+            catalog.append(previous)
+        return
     notes = [line for line in entry.comment.splitlines() if line]
     notes += [f"{REJECTED_PREFIX} {origin}" for origin in origins
               if f"{REJECTED_PREFIX} {origin}" not in notes]
     entry.comment = "\n".join(notes)
+
+
+def previous_translation(entry: polib.POEntry) -> polib.POEntry | None:
+    """The obsolete entry that keeps a changed paragraph's suggestion as the translation of its
+    previous msgid (None for any other draft), shaped as ``update_catalog`` keeps a vanished
+    entry: its flags (``fuzzy`` too: whether the old text was approved is not known here),
+    translator comments and the note of where the text came from."""
+    if not entry.previous_msgid:
+        return None
+    kept = polib.POEntry(msgid=entry.previous_msgid, msgctxt=entry.previous_msgctxt,
+                         msgstr=entry.msgstr, tcomment=entry.tcomment, flags=list(entry.flags),
+                         obsolete=True)
+    kept.comment = "\n".join(line for line in (entry.comment or "").splitlines()
+                             if line.startswith(PROVENANCE_PREFIXES))
+    return kept
 
 
 def edit_entry(entry: polib.POEntry, msgstr: str) -> None:
@@ -310,7 +338,8 @@ class _Catalog:
             path=self.display, line=entry.linenum, language=self.language,
             article=self.article.slug, msgid=entry.msgid, msgstr=entry.msgstr,
             msgctxt=entry.msgctxt,
-            origin=tuple(c for c in comments if c.startswith(PROVENANCE_PREFIXES)),
+            origin=((CHANGED_PARAGRAPH,) if entry.previous_msgid else ())
+            + tuple(c for c in comments if c.startswith(PROVENANCE_PREFIXES)),
             glossary=tuple(c[len(GLOSSARY_PREFIX):].strip() for c in comments
                            if c.startswith(GLOSSARY_PREFIX)),
             previous_msgid=entry.previous_msgid,
@@ -334,7 +363,7 @@ class _Catalog:
         if decision.action is Action.SKIP:
             return Outcome(draft, "skipped")
         if decision.action is Action.REJECT or decision.msgstr == "":
-            reject_entry(entry)
+            reject_entry(self.catalog, entry)
             self.stamp(reviewer)
             return Outcome(draft, "rejected")
         edited = decision.msgstr if decision.action is Action.EDIT else None

@@ -665,6 +665,116 @@ def test_a_rejected_draft_is_not_drafted_again(tmp_path: Path) -> None:
     assert msgcat(po_path) == po_path.read_bytes()
 
 
+# -- rejecting a changed paragraph's suggestion -----------------------------------------------------
+
+FOX = "The quick brown fox jumps over the lazy dog."
+FOX_CHANGED = "The quick brown fox jumps over the lazy cat."
+FOX_ZH = "敏捷的棕色狐狸跳过了懒狗。"
+
+
+def changed_paragraph_workspace(tmp_path: Path) -> Path:
+    """QA's case: machine drafts approved, one of them then corrected by hand; its paragraph
+    changes a little, and `l10n update` offers the reviewed text as the fuzzy suggestion."""
+    root = tmp_path / "site"
+    assert CliRunner().invoke(app, ["--root", str(root), "init"]).exit_code == 0
+    article = root / "source" / "x.md"
+    article.write_text(f"# Hello world\n\n{FOX}\n", encoding="utf-8")
+    run(root, "sync", "--engine", "pseudo")
+    run(root, "review", "--approve-all", "--reviewer", REVIEWER)
+    catalog = read_catalog(po_path(root))
+    catalog.find(FOX).msgstr = FOX_ZH               # the reviewer's correction
+    write_catalog(catalog, po_path(root))
+    article.write_text(f"# Hello world\n\n{FOX_CHANGED}\n", encoding="utf-8")
+    run(root, "extract")
+    run(root, "update")
+    return root
+
+
+def test_a_changed_paragraphs_suggestion_says_where_it_came_from(tmp_path: Path) -> None:
+    root = changed_paragraph_workspace(tmp_path)
+    [draft] = pending_drafts(Project.load(root))
+    assert (draft.msgid, draft.msgstr, draft.previous_msgid) == (FOX_CHANGED, FOX_ZH, FOX)
+    assert draft.origin == ("previous translation of a changed paragraph",
+                            "machine translation: pseudo")
+    output = run(root, "review", "--reviewer", REVIEWER, input="s\n")
+    assert ("draft:    敏捷的棕色狐狸跳过了懒狗。\n"
+            "from:     previous translation of a changed paragraph\n"
+            "from:     machine translation: pseudo\n") in output
+
+
+def test_rejecting_a_changed_paragraphs_suggestion_keeps_it_obsolete(tmp_path: Path) -> None:
+    """The rejected text is the reviewed translation of the old paragraph: it stays in the
+    catalog as an obsolete entry of the old msgid, and machine translation may still draft the
+    new paragraph, since no machine ever proposed the rejected text for it."""
+    root = changed_paragraph_workspace(tmp_path)
+    output = run(root, "review", "--lang", "zh", "--reviewer", REVIEWER, input="r\n")
+    assert output.endswith("review: 0 approved, 0 edited, 1 rejected, 0 skipped, 0 held back\n")
+    catalog = polib.pofile(str(po_path(root)))
+    live = catalog.find(FOX_CHANGED)
+    assert (live.msgstr, live.flags, live.previous_msgid) == ("", [], None)
+    assert live.comment == "paragraph"                # neither a draft's origin nor "rejected:"
+    [kept] = catalog.obsolete_entries()
+    assert (kept.msgid, kept.msgstr, kept.msgctxt, kept.previous_msgid) == (FOX, FOX_ZH, None, None)
+    assert kept.comment == "machine translation: pseudo"
+    assert "#~ msgid \"The quick brown fox jumps over the lazy dog.\"\n" in po_path(root).read_text(
+        encoding="utf-8")
+    assert header(root)["Last-Translator"] == REVIEWER
+    assert_canonical(po_path(root))
+    # The next sync drafts the paragraph by machine and keeps the old translation.
+    output = run(root, "sync", "--engine", "pseudo")
+    assert "rejected is left for a human" not in output
+    catalog = polib.pofile(str(po_path(root)))
+    drafted = catalog.find(FOX_CHANGED)
+    assert drafted.fuzzy and drafted.msgstr.startswith("Ţĥéé ǫûûîîçķ")
+    assert "machine translation: pseudo" in drafted.comment.splitlines()
+    assert [(e.msgid, e.msgstr) for e in catalog.obsolete_entries()] == [(FOX, FOX_ZH)]
+    assert_canonical(po_path(root))
+    # The old paragraph comes back, and with it its translation (as a draft: the reviewer who
+    # rejected it judged it against the new text only; whether it was approved is not known).
+    (root / "source" / "x.md").write_text(f"# Hello world\n\n{FOX}\n", encoding="utf-8")
+    run(root, "extract")
+    run(root, "update")
+    back = entries(root)[FOX]
+    assert (back.msgstr, back.fuzzy) == (FOX_ZH, True)
+
+
+def test_a_rejected_suggestion_already_in_the_catalog_is_not_kept_twice(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, {})
+    text = po_path(root).read_text(encoding="utf-8")
+    games = f'msgid "{GAMES}"\nmsgstr ""\n'
+    assert games in text
+    # A suggestion whose previous msgid the catalog still has (the title), and one whose old
+    # text a reviewer rejected before (already obsolete): neither is written a second time.
+    text = text.replace(games, f'#, fuzzy\n#| msgid "{TITLE}"\nmsgid "{GAMES}"\n'
+                        'msgstr "田渊栋研究游戏。"\n')
+    torch = f'msgid "{TORCH}"\nmsgstr ""\n'
+    text = text.replace(torch, f'#, fuzzy\n#| msgid "Torch used Lua."\nmsgid "{TORCH}"\n'
+                        'msgstr "Torch 在 2002 年使用 Lua 5.1。"\n')
+    text += '\n#~ msgid "Torch used Lua."\n#~ msgstr "Torch 使用 Lua。"\n'
+    po_path(root).write_text(text, encoding="utf-8")
+    project = Project.load(root)
+    games_draft, torch_draft = pending_drafts(project)
+    assert reject(project, games_draft, reviewer=REVIEWER).result == "rejected"
+    assert reject(project, torch_draft, reviewer=REVIEWER).result == "rejected"
+    catalog = polib.pofile(str(po_path(root)))
+    assert [(e.msgid, e.msgstr) for e in catalog.obsolete_entries()] == [
+        ("Torch used Lua.", "Torch 使用 Lua。")]
+    assert [e.msgid for e in catalog if e.msgid == TITLE] == [TITLE]
+    assert state(root) == dict.fromkeys(DRAFTS, "untranslated")
+    assert not any("rejected:" in e.comment for e in catalog)
+    assert_canonical(po_path(root))
+
+
+def test_rejecting_a_draft_without_a_previous_msgid_keeps_nothing(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    project = Project.load(root)
+    paper = pending_drafts(project)[2]
+    assert reject(project, paper, reviewer=REVIEWER).result == "rejected"
+    catalog = polib.pofile(str(po_path(root)))
+    assert catalog.obsolete_entries() == []
+    assert "rejected: machine translation: google" in catalog.find(PAPER).comment.splitlines()
+
+
 # -- an edit kept as a draft is counted as an edit ------------------------------------------------
 
 def test_an_edit_kept_as_a_draft_counts_as_edited(tmp_path: Path) -> None:

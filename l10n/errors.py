@@ -88,6 +88,19 @@ def decode_utf8(data: bytes, *, path: str | Path, error: type[L10nError] = L10nE
                     line=data.count(b"\n", 0, exc.start) + 1, hint=hint) from None
 
 
+# The lines git writes into a file a merge left in conflict (diff3's "|||||||" is not needed:
+# a conflict always has the other three).
+CONFLICT_MARKER = re.compile(r"(?:<{7}|={7}|>{7})(?:[ \t\r]|$)")
+
+
+def merge_conflict(line: str) -> tuple[str, str]:
+    """The message and the hint for ``line``, a conflict marker git wrote into a file."""
+    line = line.rstrip("\r\n")
+    shown = line if len(line) <= 20 else line[:19] + "\u2026"
+    return (f"unresolved merge conflict: {shown!r} is a line git wrote",
+            "keep one side of the conflict and delete its marker lines")
+
+
 def _rebuild(cls: type[L10nError], message: str, path: str | None, line: int | None,
              hint: str | None) -> L10nError:
     return cls(message, path=path, line=line, hint=hint)

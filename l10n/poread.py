@@ -13,7 +13,7 @@ from typing import NoReturn
 
 import polib
 
-from l10n.errors import CatalogError
+from l10n.errors import CONFLICT_MARKER, CatalogError, merge_conflict
 
 # The body of a quoted string: no bare quote, a backslash always escapes the next character.
 _BODY = r'"([^"\\]*(?:\\.[^"\\]*)*)"[ \t]*\Z'
@@ -50,10 +50,6 @@ _PLURAL_FORM = re.compile(rf"(?P<o>(?:\#~\ )?)msgstr\[(\d+)\]\ ({_STRINGS})", re
 # Where a string line goes. Values are the phases of an entry (see _Reader.line).
 _BETWEEN, _CONTEXT, _MSGID, _PLURAL, _MSGSTR, _MSGSTR_N = range(6)
 _NEW_ENTRY = polib.POEntry.__new__
-
-
-# The lines git writes into a file a merge left in conflict.
-_CONFLICT_MARKER = re.compile(r"(?:<{7}|={7}|>{7})(?: |$)")
 
 
 class _SyntaxProblem(Exception):
@@ -186,11 +182,9 @@ class _Reader:
         match = _KEYWORD_LINE.match(line)
         if match is None:
             word = _WORD.match(line)
-            if _CONFLICT_MARKER.match(line):
-                raise _SyntaxProblem(f"unresolved merge conflict: {_shorten(line, 20)!r} is a "
-                                     "line git wrote",
-                                     hint="keep one side of the conflict and delete its marker "
-                                          "lines")
+            if CONFLICT_MARKER.match(line):
+                message, hint = merge_conflict(line)
+                raise _SyntaxProblem(message, hint=hint)
             if word is None or word.group().partition("[")[0] not in (
                     "msgctxt", "msgid", "msgid_plural", "msgstr"):
                 raise _SyntaxProblem(_unknown(line))

@@ -3,6 +3,7 @@ settings it is built on are read and checked by :mod:`l10n.settings`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from l10n.atomic import exclusive
-from l10n.errors import ConfigError, SourceError, WorkspaceError, decode_utf8
+from l10n.errors import ConfigError, SourceError, WorkspaceError, decode_utf8, merge_conflict
 from l10n.settings import (
     Settings,
     language_clash,
@@ -78,6 +79,23 @@ def _read(path: Path, shown: str) -> bytes:
 
 def _decode(data: bytes, shown: str) -> str:
     return decode_utf8(data, path=shown, error=SourceError)   # without a byte-order mark
+
+
+# A conflict git left in an article: its opening line, then a closing line after it. Either alone
+# is text (">>>>>>>" a quote of a quote; "=======" alone a setext underline).
+_OPENING = re.compile(r"^<{7}(?:[ \t\r][^\n]*)?$", re.MULTILINE)
+_CLOSING = re.compile(r"^>{7}(?:[ \t\r]|$)", re.MULTILINE)
+
+
+def _refuse_merge_conflict(text: str, shown: str) -> None:
+    if "<<<<<<<" not in text:   # every article goes through here: the common case is one scan
+        return
+    # The first opening line decides: a closing line after any opening one is after it too.
+    found = _OPENING.search(text)
+    if found is not None and _CLOSING.search(text, found.end()):
+        message, hint = merge_conflict(found.group())
+        raise SourceError(message, path=shown, line=text.count("\n", 0, found.start()) + 1,
+                          hint=hint)
 
 
 @dataclass(frozen=True)
@@ -212,6 +230,7 @@ class Project:
         shown = self.relative(path)
         data = _read(path, shown)
         text = _decode(data, shown)
+        _refuse_merge_conflict(text, shown)
         fmt = format_for(path)
         declared = fmt.declared_language(text, shown)
         language = self.settings.source_language

@@ -320,3 +320,76 @@ def test_init_refuses_two_codes_for_one_language(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert 'languages = ["en", "zh_CN", "zh_TW"]' in (root / "pyproject.toml").read_text()
     assert invoke(root, "sync", "--no-mt")[0] == 0
+
+
+# -- an article a git merge left in conflict -----------------------------------------------------
+
+CONFLICT = ("unresolved merge conflict: '<<<<<<< HEAD' is a line git wrote "
+            "(keep one side of the conflict and delete its marker lines)")
+
+
+def refused_article(root: Path, *args: str) -> str:
+    """Like ``refused``, for an article found wrong under the workspace lock: its empty lock file
+    is the only thing left behind (no template, catalog, edition nor state)."""
+    def written() -> dict[str, bytes]:
+        found = files(root)
+        assert found.get(".l10n/lock", b"") == b""
+        return {name: data for name, data in found.items() if name not in (".l10n", ".l10n/lock")}
+
+    before = written()
+    code, out, err = invoke(root, *args)
+    assert code == 1, out + err
+    assert err.count("\n") == 1 and err.startswith("error: "), err
+    assert written() == before
+    return err.removeprefix("error: ").removesuffix("\n")
+
+
+@pytest.mark.parametrize(("name", "text", "line"), [
+    ("news.md", ("# Torch\n\n<<<<<<< HEAD\nIt ran on Lua.\n=======\nIt ran on LuaJIT.\n"
+                 ">>>>>>> feature/luajit\n"), 3),
+    # diff3 style, CRLF line ends
+    ("news.md", ("# Torch\r\n\r\n<<<<<<< HEAD\r\nLua.\r\n||||||| base\r\nlua\r\n"
+                 "=======\r\nLuaJIT.\r\n>>>>>>> other\r\n"), 3),
+    ("page.html", ('<html lang="en"><body>\n<h1>Torch</h1>\n<<<<<<< HEAD\n'
+                   "<p>It ran on Lua.</p>\n=======\n<p>It ran on LuaJIT.</p>\n"
+                   ">>>>>>> feature/luajit\n</body></html>\n"), 3),
+])
+def test_an_article_left_in_a_merge_conflict_is_refused(tmp_path: Path, name: str, text: str,
+                                                         line: int) -> None:
+    root = site(tmp_path)
+    (root / "source" / name).write_bytes(text.encode("utf-8"))
+    assert refused_article(root, "extract") == f"source/{name}:{line}: {CONFLICT}"
+    assert refused_article(root, "sync", "--no-mt") == f"source/{name}:{line}: {CONFLICT}"
+
+
+def test_a_long_branch_name_is_shortened_and_the_marker_may_stand_alone(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    (root / "source" / "news.md").write_text(
+        "Lua.\n<<<<<<<\nmine\n=======\ntheirs\n>>>>>>> a-very-long-branch-name\n"
+        "<<<<<<< refs/heads/a-very-long-branch-name\nx\n=======\ny\n>>>>>>>\n")
+    assert refused_article(root, "extract") == (
+        "source/news.md:2: " + CONFLICT.replace("'<<<<<<< HEAD'", "'<<<<<<<'"))
+    (root / "source" / "news.md").write_text(
+        "Lua.\n\n<<<<<<< refs/heads/a-very-long-branch-name\nx\n=======\ny\n>>>>>>>\n")
+    assert refused_article(root, "extract") == (
+        "source/news.md:3: " + CONFLICT.replace("'<<<<<<< HEAD'", "'<<<<<<< refs/heads/…'"))
+
+
+@pytest.mark.parametrize("text", [
+    # a setext heading underlined with seven "=" and a quote of a quote
+    "Torch grew into PyTorch\n=======\n\n>>>>>>> It ran on Lua.\n",
+    # a closing marker before an opening one, or an opening one alone: no conflict git wrote
+    ">>>>>>> It ran on Lua.\n\n<<<<<<< HEAD\n",
+    # not at the start of a line, or more than git's seven, or glued to text
+    "It ran on Lua: <<<<<<< HEAD\n\n>>>>>>> quoted\n",
+    "<<<<<<<< eight\n\n>>>>>>> quoted\n",
+    "<<<<<<<HEAD\n\n>>>>>>> quoted\n",
+    "<<<<<<< HEAD\n\n>>>>>>>> eight\n",
+])
+def test_marker_like_lines_that_are_no_conflict_are_text(tmp_path: Path, text: str) -> None:
+    root = site(tmp_path)
+    (root / "source" / "news.md").write_text(text, encoding="utf-8")
+    code, out, err = invoke(root, "extract")
+    assert (code, err) == (0, ""), out + err
+    template = polib.pofile(str(root / "locales" / "templates" / "news.pot"))
+    assert template.translated_entries() == [] and len(template) > 0

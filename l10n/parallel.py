@@ -1,9 +1,7 @@
 """Spread CPU-bound per-article work over the machine's cores.
 
 Parsing Markdown and laying out PO files is pure Python and CPU-bound; one process per core is
-what makes a 1,000-article workspace fast: the caller's own and a forked worker per other core
-(a worker fewer is a copy fewer of what the processes hold: 43 -> 37 MB for a 1,000-article
-build on two cores). Small jobs run in-process (no start-up cost), and
+what makes a 1,000-article workspace fast. Small jobs run in-process (no start-up cost), and
 results always come back in input order, so output never depends on scheduling.
 """
 
@@ -13,10 +11,7 @@ import gc
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, TypeVar
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
+from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -50,33 +45,25 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
     if jobs < 2 or len(items) < MIN_ITEMS:
         yield from map(function, items)
         return
-    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: when it pays
+    from concurrent.futures import Future, ProcessPoolExecutor  # multiprocessing: when it pays
 
     size = max(1, min(MAX_CHUNK, len(items) // (jobs * 8)))
     chunks = (items[start:start + size] for start in range(0, len(items), size))
     # Forked workers share the parent's memory until they write to it; the garbage collector
     # writes to every object it visits. Frozen objects are not visited, so stay shared.
     gc.freeze()
-    pool = ProcessPoolExecutor(max_workers=jobs - 1, initializer=_leave_with,
-                               initargs=(os.getpid(),))
-    pending: deque[Future[list[R]] | list[R]] = deque()
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_with, initargs=(os.getpid(),))
+    pending: deque[Future[list[R]]] = deque()
     try:
-        for number, chunk in enumerate(chunks):
-            # One chunk in ``jobs`` is this process's own: it works beside its workers instead
-            # of waiting for them, and one worker fewer is one copy fewer of what they hold.
-            pending.append(_each(function, chunk) if number % jobs == jobs - 1
-                           else pool.submit(_each, function, chunk))
+        for chunk in chunks:
+            pending.append(pool.submit(_each, function, chunk))
             if len(pending) > AHEAD * jobs:
-                yield from _result(pending.popleft())
+                yield from pending.popleft().result()
         while pending:
-            yield from _result(pending.popleft())
+            yield from pending.popleft().result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
-
-
-def _result(done: Future[list[R]] | list[R]) -> list[R]:
-    return done if isinstance(done, list) else done.result()
 
 
 def _each(function: Callable[[T], R], chunk: Sequence[T]) -> list[R]:

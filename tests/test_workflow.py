@@ -263,19 +263,6 @@ def test_a_moved_article_keeps_a_language_that_is_barely_started(tmp_path: Path)
     assert moved.find("It ran on Lua.").msgstr == "它运行在 Lua 上。"
 
 
-def test_a_short_heading_in_common_is_not_a_move(tmp_path: Path) -> None:
-    # Half of the messages, but a small part of the text: a new article, not a moved one.
-    root = make_workspace(tmp_path)
-    run(root, "sync", "--no-mt")
-    approve_all(root / "locales" / "zh" / "news" / "torch.po")
-    (root / "source" / "news" / "torch.md").unlink()
-    (root / "source" / "news" / "other.md").write_text(
-        "# Torch grew into PyTorch\n\nA brand new article about sandwiches and their many "
-        "fillings.\n", encoding="utf-8")
-    run(root, "extract")
-    assert "started from" not in run(root, "update")
-
-
 def test_a_broken_catalog_no_article_owns_does_not_stop_update(tmp_path: Path) -> None:
     root = make_workspace(tmp_path)
     run(root, "sync", "--no-mt")
@@ -285,15 +272,20 @@ def test_a_broken_catalog_no_article_owns_does_not_stop_update(tmp_path: Path) -
     assert "wrote locales/zh/news/other.po" in run(root, "update")
 
 
-def test_a_new_article_does_not_start_from_an_unrelated_orphan(tmp_path: Path) -> None:
+@pytest.mark.parametrize("other", [
+    # Its title and a list item in common with the deleted article, not most of its text.
+    ("---\ntitle: Torch grew into PyTorch\n---\n\nA different story.\n\n- It ran on Lua.\n"
+    "- Another item.\n\nA closing paragraph.\n"),
+    # Half of its messages, but a small part of its text: a heading.
+    "# Torch grew into PyTorch\n\nA brand new article about sandwiches and their many fillings.\n",
+])
+def test_a_new_article_does_not_start_from_an_unrelated_orphan(tmp_path: Path,
+                                                               other: str) -> None:
     root = make_workspace(tmp_path)
     run(root, "sync", "--no-mt")
     approve_all(root / "locales" / "zh" / "news" / "torch.po")
     (root / "source" / "news" / "torch.md").unlink()
-    # Shares its title and a list item with the deleted article, not most of its text.
-    (root / "source" / "news" / "other.md").write_text(
-        "---\ntitle: Torch grew into PyTorch\n---\n\nA different story.\n\n- It ran on Lua.\n"
-        "- Another item.\n\nA closing paragraph.\n", encoding="utf-8")
+    (root / "source" / "news" / "other.md").write_text(other, encoding="utf-8")
     run(root, "extract")
     output = run(root, "update")
     assert "started from" not in output

@@ -543,3 +543,25 @@ def test_the_text_libxml2_reads_is_rewritten_only_where_that_changes_the_tree(
     parser = etree.HTMLParser(no_network=True, default_doctype=False, remove_comments=False)
     always = etree.fromstring(parser_text(text), parser).getroottree()
     assert shape(html_tokens.parse(text, parser).getroottree()) == shape(always)
+
+
+# ---------------------------------------------------------------- lang and dir inside the page
+
+ELEMENTS = ('<!DOCTYPE html>\n<html lang="en">\n<body dir="ltr">\n'
+            '<p dir="ltr" lang="en">Hello world</p>\n'
+            '<pre dir="ltr">print(1)</pre>\n'
+            '<p>Say <span lang="fr">bonjour</span> <code dir="ltr" lang="en">x</code></p>\n'
+            "</body>\n</html>\n")
+
+
+def test_elements_that_say_the_source_s_language_or_direction_say_the_edition_s() -> None:
+    arabic = fmt.render(ELEMENTS, upper, options=FormatOptions(language="ar"))
+    assert arabic == ELEMENTS.replace('<html lang="en">', '<html lang="ar" dir="rtl">').replace(
+        '<body dir="ltr">', '<body dir="rtl">').replace(
+        '<p dir="ltr" lang="en">Hello world', '<p dir="rtl" lang="ar">HELLO WORLD').replace(
+        "Say <span", "SAY <span").replace(">bonjour<", ">BONJOUR<").replace(">x<", ">X<")
+    # Code stays left to right and says what it is; a French phrase stays French.
+    assert '<pre dir="ltr">' in arabic and '<code dir="ltr" lang="en">' in arabic
+    chinese = fmt.render(ELEMENTS, upper, options=FormatOptions(language="zh"))
+    assert '<p dir="ltr" lang="zh">HELLO WORLD' in chinese and '<body dir="ltr">' in chinese
+    assert fmt.render(ELEMENTS, lambda m: m, options=FormatOptions(language="en")) == ELEMENTS

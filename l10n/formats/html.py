@@ -45,6 +45,7 @@ from l10n.formats.html_splice import (
     splice,
 )
 from l10n.formats.html_tokens import parse
+from l10n.protect import LITERAL_NAMES
 from l10n.segment import Lookup, Segment
 from l10n.settings import likely_locale, normalise_language, same_language
 
@@ -250,7 +251,7 @@ def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
     ``<html lang>`` (and ``xml:lang`` where present) becomes ``options.language``, and so do the
     ``og:locale`` and ``content-language`` meta tags a document has (none is added); ``<html>``
     gets ``dir="rtl"`` in a right-to-left language (``dir="ltr"`` where an edition in another
-    turns a right-to-left source round). When the
+    turns a right-to-left source round); inside the page, see ``_element_changes``. When the
     edition has to be re-serialized, or a translation holds an entity HTML does not know, a
     warning goes to this module's logger; ``render_checked`` returns them as notes instead.
     """
@@ -327,7 +328,39 @@ def render_tree(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
 def _changes(tree: Any, lookup: Lookup, language: str | None) -> list[tuple[Item, str]]:
     """The translated blocks, and the language metadata ``language`` changes."""
     changes = [(item, t) for item in _walk(tree) if (t := _usable(item.msgid, lookup)) is not None]
-    return changes + _metadata_changes(tree, language)
+    return changes + _metadata_changes(tree, language) + _element_changes(tree, language)
+
+
+def _element_changes(tree: Any, language: str | None) -> list[tuple[Item, str]]:
+    """Inside the page, a ``lang`` naming the source's language (``<html lang>``) names the
+    edition's, and where the two languages run in opposite directions a ``dir`` saying the
+    source's direction says the edition's. Code and other text kept as it is (``pre``, ``code``,
+    ``translate="no"``) keep theirs, and so does a phrase in a third language."""
+    root = tree.getroot()
+    source = (root.get("lang") or root.get("xml:lang") or "").strip(WS)
+    if not language or root.tag != "html" or not source:
+        return []
+    source, edition = _canonical(source), _canonical(language)
+    if same_language(source, edition):
+        return []
+    directions = ("rtl" if _right_to_left(source) else "ltr",
+                  "rtl" if _right_to_left(edition) else "ltr")
+    changes: list[tuple[Item, str]] = []
+    stack = list(root)
+    while stack:
+        element = stack.pop()
+        if opaque(element) or element.tag in LITERAL_NAMES:
+            continue
+        stack.extend(element)
+        line = element.sourceline or 1
+        lang = element.get("lang")
+        if lang is not None and same_language(_canonical(lang.strip(WS)), source):
+            changes.append((Attr(element, "lang", "", line, "lang"),
+                            escape(language.replace("_", "-"))))
+        direction = (element.get("dir") or "").strip(WS).lower()
+        if directions[0] != directions[1] and direction == directions[0]:
+            changes.append((Attr(element, "dir", "", line, "dir"), directions[1]))
+    return changes
 
 
 def _metadata_changes(tree: Any, language: str | None) -> list[tuple[Item, str]]:

@@ -93,10 +93,14 @@ def decode_utf8(data: bytes, *, path: str | Path, error: type[L10nError] = L10nE
 CONFLICT_MARKER = re.compile(r"(?:<{7}|={7}|>{7})(?:[ \t\r]|$)")
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """``text`` as a message quotes it: at most ``limit`` characters, cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 def merge_conflict(line: str) -> tuple[str, str]:
     """The message and the hint for ``line``, a conflict marker git wrote into a file."""
-    line = line.rstrip("\r\n")
-    shown = line if len(line) <= 20 else line[:19] + "\u2026"
+    shown = shorten(line.rstrip("\r\n"), 20)
     return (f"unresolved merge conflict: {shown!r} is a line git wrote",
             "keep one side of the conflict and delete its marker lines")
 

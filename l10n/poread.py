@@ -13,7 +13,7 @@ from typing import NoReturn
 
 import polib
 
-from l10n.errors import CONFLICT_MARKER, CatalogError, merge_conflict
+from l10n.errors import CONFLICT_MARKER, CatalogError, merge_conflict, shorten
 
 # The body of a quoted string: no bare quote, a backslash always escapes the next character.
 _BODY = r'"([^"\\]*(?:\\.[^"\\]*)*)"[ \t]*\Z'
@@ -298,7 +298,7 @@ class _Reader:
         msgctxt, msgid = key
         shown = f" (msgctxt {msgctxt!r})" if msgctxt is not None else ""
         raise CatalogError(
-            f"duplicate message definition {_shorten(msgid)!r}{shown}; the first is at line"
+            f"duplicate message definition {shorten(msgid)!r}{shown}; the first is at line"
             f" {self.seen[key]}", path=self.path, line=line,
             hint="merge the two entries (msguniq can do it)")
 
@@ -440,7 +440,7 @@ def _string(text: str) -> str:
     closing = re.match(r'"(?:[^"\\]|\\.)*"', text, re.DOTALL)
     if closing is None:
         raise _SyntaxProblem("end-of-line within string")
-    raise _SyntaxProblem(f"text after the closing quote: {_shorten(text[closing.end():].strip())!r}")
+    raise _SyntaxProblem(f"text after the closing quote: {shorten(text[closing.end():].strip())!r}")
 
 
 def _value(body: str) -> str:
@@ -500,7 +500,7 @@ def _unknown(line: str) -> str:
     word = _WORD.match(line)
     if word is not None:
         return f'keyword "{word.group()}" unknown'
-    return f"syntax error at {_shorten(line, 20)!r}"
+    return f"syntax error at {shorten(line, 20)!r}"
 
 
 def check_charset(catalog: polib.POFile, text: str, path: str) -> None:
@@ -512,10 +512,6 @@ def check_charset(catalog: polib.POFile, text: str, path: str) -> None:
                  if "charset=" in row), None)
     raise CatalogError(f"declares charset {match.group(1)}; only UTF-8 catalogs are supported",
                        path=path, line=line, hint="convert it with `msgconv -t UTF-8`")
-
-
-def _shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def translator_comment(lines: list[str]) -> str:

@@ -32,7 +32,7 @@ from l10n.catalog import (
     now_stamp,
 )
 from l10n.checks import CheckContext, Finding, check_entry, context_for, has_critical, load_glossary
-from l10n.errors import CatalogChanged, CatalogError, ConfigError, SourceError
+from l10n.errors import CatalogChanged, CatalogError, ConfigError, SourceError, shorten
 from l10n.pofile import (
     format_catalog,
     parse_catalog,
@@ -181,8 +181,7 @@ Notify = Callable[[Outcome], None]
 
 def excerpt(text: str, limit: int = 40) -> str:
     """One line of at most ``limit`` characters: whitespace collapsed, cut with an ellipsis."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return shorten(" ".join(text.split()), limit)
 
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")

@@ -22,7 +22,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from lxml import etree
 
-from l10n.errors import ConfigError, SourceError
+from l10n.errors import ConfigError, SourceError, shorten
 from l10n.formats import FormatOptions, Rendered
 from l10n.formats.html_markup import entity_problems, markup_problems
 from l10n.formats.html_nodes import (
@@ -273,7 +273,7 @@ def render_checked(text: str, lookup: Lookup, *, options: FormatOptions, path: s
     root_changes = _root_changes(tree, text, options.language)
     if not changes and not root_changes:
         return Rendered(text)
-    notes = tuple(f"{_where(path, item.line)}: the translation of {_short(item.msgid)!r}: "
+    notes = tuple(f"{_where(path, item.line)}: the translation of {shorten(item.msgid)!r}: "
                   f"{problem}; the edition shows it as written"
                   for item, translation in changes if item.msgid
                   for problem in entity_problems(item.msgid, translation))
@@ -297,10 +297,6 @@ def render_checked(text: str, lookup: Lookup, *, options: FormatOptions, path: s
 
 def _where(path: str, line: int) -> str:
     return f"{path}:{line}" if path else f"line {line}"
-
-
-def _short(msgid: str) -> str:
-    return msgid if len(msgid) <= 40 else msgid[:39] + "…"
 
 
 def _first_difference(got: list[tuple[Any, ...]], want: list[tuple[Any, ...]],

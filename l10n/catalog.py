@@ -78,9 +78,11 @@ def is_draft(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr) and "fuzzy" in entry.flags and not entry.obsolete
 
 
-_CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff"
+# The characters of Chinese, Japanese kana and Korean (each a word; the pseudo engine doubles
+# them). The body of a regex character class.
+CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff"
 # A word: one CJK character, or a run of anything else that is neither space nor CJK.
-_WORD = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")
+_WORD = re.compile(f"[{CJK}]|[^\\s{CJK}]+")
 
 
 def word_count(text: str) -> int:

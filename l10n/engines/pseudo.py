@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 
+from l10n.catalog import CJK
+
 _ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "àƀçđéƒĝĥîĵķļɱñöþǫŕšţûṽŵẋýžÀƁÇĐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ",
 )
 _VOWELS = frozenset("aeiouyAEIOUY")
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff]")
+_CJK = re.compile(f"[{CJK}]")
 
 
 def pseudo_translate(text: str) -> str:

@@ -258,8 +258,9 @@ def block_tokens(text: str) -> list[Token]:
 
 def untranslated_blocks(text: str) -> list[int]:
     """The first lines (1-based) of the blocks with text that extract leaves out, so that their
-    text stays in the source language in every edition: the article's HTML blocks. Tags, comments, character references and the
-    content of script, style, pre, code and textarea elements are not text."""
+    text stays in the source language in every edition: the article's HTML blocks. Tags,
+    comments, character references and the content of script, style, pre, code and textarea
+    elements are not text."""
     if "<" not in text:
         return []
     return [token.map[0] + 1 for token in block_tokens(text)

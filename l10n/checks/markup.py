@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from functools import cache
 from typing import TypeVar
 
 from l10n.checks.inline import LITERAL_TAG, Brackets, Literal, brackets, label_key
 from l10n.checks.registry import CheckContext, Pair, check
-from l10n.formats.html_markup import entity_problems
+from l10n.formats.html_markup import entity_problems, markup_problems
 from l10n.formats.markdown import ATTRIBUTE_BLOCK
 
 T = TypeVar("T")
@@ -30,18 +29,9 @@ def compare(kind: str, source: Iterable[str], target: Iterable[str]) -> Iterator
             yield f"{kind} {item} added" + (f" ({extra} more)" if want[item] else "")
 
 
-@cache
-def _html_markup_problems() -> Callable[[str, str], list[str]] | None:
-    try:
-        from l10n.formats import html as html_format
-    except ImportError:
-        return None
-    return getattr(html_format, "markup_problems", None)
-
-
 def _own_markup(context: CheckContext) -> bool:
-    # HTML articles use the format module's own comparison when it offers one.
-    return context.format_name != "html" or _html_markup_problems() is None
+    # HTML articles use the format's own comparison (the markup check below).
+    return context.format_name != "html"
 
 
 @check("links", "critical", applies=_own_markup)
@@ -286,10 +276,7 @@ def emphasis(pair: Pair) -> Iterator[str]:
 
 @check("markup", "critical", formats=("html",))
 def html_markup(pair: Pair) -> Iterable[str]:
-    problems = _html_markup_problems()
-    if problems is None:
-        return ()
-    return problems(pair.msgid, pair.msgstr)   # crossed tags said once, as "tags cross: …"
+    return markup_problems(pair.msgid, pair.msgstr)   # crossed tags said once: "tags cross: …"
 
 
 @check("entities", "functional", formats=("html",))

@@ -226,11 +226,17 @@ def test_a_count_of_one_is_singular_and_other_counts_plural(tmp_path: Path) -> N
     assert stdout == "check: 0 problems: 0 critical, 0 functional, 0 cosmetic\n"
 
 
-def test_one_entry_left_for_a_human_translator_is_singular(tmp_path: Path) -> None:
+def one_draft_rejected(tmp_path: Path) -> Path:
+    """A workspace whose one entry's machine draft a reviewer rejected."""
     root = make_site(tmp_path, one="# Torch grew into PyTorch\n")
     invoke(root, "sync", "--engine", "pseudo")
     assert runner.invoke(app, ["--root", str(root), "review", "--reviewer", "Ann"],
                          input="r\n").exit_code == 0
+    return root
+
+
+def test_one_entry_left_for_a_human_translator_is_singular(tmp_path: Path) -> None:
+    root = one_draft_rejected(tmp_path)
     stdout, _ = invoke(root, "translate", "--engine", "pseudo")
     assert ("zh: 1 entry whose draft a reviewer rejected is left for a human translator\n"
             in stdout)
@@ -314,10 +320,7 @@ def test_sync_says_review_when_there_are_drafts_and_both_when_some_are_untransla
 
 
 def test_entries_whose_draft_was_rejected_wait_for_a_human_translator(tmp_path: Path) -> None:
-    root = make_site(tmp_path, one="# Torch grew into PyTorch\n")
-    invoke(root, "sync", "--engine", "pseudo")
-    assert runner.invoke(app, ["--root", str(root), "review", "--reviewer", "Ann"],
-                         input="r\n").exit_code == 0
+    root = one_draft_rejected(tmp_path)
     stdout, _ = invoke(root, "sync", "--engine", "pseudo")
     assert ("build/zh/one.md: not built: 0% approved, below min_approved 80% (entries are "
             "untranslated: translate them in locales/zh/)\n") in stdout

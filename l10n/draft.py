@@ -1,7 +1,8 @@
 """Fill untranslated entries with drafts: translation memory first, then the cache, then the engine.
 
-Every draft is ``fuzzy`` with a ``#.`` note saying where it came from; approved entries are never
-touched. Engine drafts are protected before sending and verified after (see l10n.protect); a draft
+Every draft is ``fuzzy`` with a ``#.`` note saying where it came from and a fingerprint of the
+text written (``machine translation: google (a1b2c3d4)``, see l10n.review_notes); approved entries
+are never touched. Engine drafts are protected before sending and verified after (see l10n.protect); a draft
 that fails is retried sentence by sentence, and if that fails too the entry stays untranslated and
 the failure is reported. Catalogs are saved atomically as drafts arrive, so an interrupted run
 leaves valid files and a rerun continues where it stopped (the cache remembers what was paid for).
@@ -17,7 +18,7 @@ from typing import Any
 
 import polib
 
-from l10n.catalog import was_rejected
+from l10n.catalog import PROVENANCE_PREFIXES, was_rejected
 from l10n.engines import DEFAULT_TIMEOUT, Engine, create_engine
 from l10n.engines.cache import TranslationCache
 from l10n.engines.dispatch import BATCH_MEMBERS, Answer, Dispatcher
@@ -36,6 +37,7 @@ from l10n.protect import (
     protect,
     restore,
 )
+from l10n.review_notes import provenance_note
 
 SAVE_EVERY = 25          # save a catalog after this many new drafts (and always at the end)
 # The window: catalogs are opened (in article order) while fewer than WINDOW_CATALOGS are open and
@@ -464,9 +466,11 @@ class _Run:
             entry.msgstr = text
             if "fuzzy" not in entry.flags:
                 entry.flags.append("fuzzy")
+            # Any older note goes (a "copied:" one too): the text is this note's now.
             lines = [line for line in (entry.comment or "").splitlines()
-                     if not line.startswith((MT_NOTE, TM_NOTE))]
-            entry.comment = "\n".join([*lines, note])
+                     if not line.startswith(PROVENANCE_PREFIXES)]
+            # The fingerprint lets review tell a draft edited since (l10n.review_notes).
+            entry.comment = "\n".join([*lines, provenance_note(note, text)])
             file.unsaved += 1
             if file.unsaved >= SAVE_EVERY:
                 self._save(file)

@@ -7,32 +7,26 @@ text, is kept as an obsolete entry of that text). Either way the reviewer goes i
 msgcat's layout) after every decision, so quitting or an interrupt loses nothing.
 
 A draft with a critical check finding is not approved unless the caller forces it.
+
+This module walks the workspace and applies decisions; the records it passes around (Draft,
+Decision, Outcome, ReviewReport) are l10n.review_records', and what each decision does to a PO
+entry, with the notes on where its text came from, is l10n.review_notes'.
 """
 
 from __future__ import annotations
 
-import difflib
 import getpass
-import re
 import subprocess
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from enum import Enum
 from pathlib import Path
-from typing import Any
 
 import polib
 
-from l10n.catalog import (
-    GLOSSARY_PREFIX,
-    PROVENANCE_PREFIXES,
-    REJECTED_PREFIX,
-    is_draft,
-    now_stamp,
-)
-from l10n.checks import CheckContext, Finding, check_entry, context_for, has_critical, load_glossary
-from l10n.errors import CatalogChanged, CatalogError, ConfigError, SourceError, shorten
+from l10n.catalog import GLOSSARY_PREFIX, is_draft, now_stamp
+from l10n.checks import CheckContext, check_entry, context_for, has_critical, load_glossary
+from l10n.errors import CatalogChanged, CatalogError, ConfigError, SourceError
 from l10n.pofile import (
     format_catalog,
     parse_catalog,
@@ -40,167 +34,43 @@ from l10n.pofile import (
     write_catalog_over,
 )
 from l10n.project import Article, Project
+from l10n.review_notes import (
+    CHANGED_PARAGRAPH,
+    approve_entry,
+    edit_entry,
+    origins,
+    previous_translation,
+    reject_entry,
+)
+from l10n.review_records import (
+    APPROVE,
+    QUIT,
+    REJECT,
+    SKIP,
+    UNCLEAN,
+    Action,
+    Decide,
+    Decision,
+    Draft,
+    Notify,
+    Outcome,
+    ReviewReport,
+    excerpt,
+    word_diff,
+)
 
-# Severities that keep a draft out of ``--approve-clean``.
-UNCLEAN = ("critical", "functional")
-# The origin a reviewer sees for a draft with a ``#|`` previous msgid (``l10n update``'s suggestion).
-CHANGED_PARAGRAPH = "previous translation of a changed paragraph"
-
-
-@dataclass(frozen=True)
-class Draft:
-    """One pending draft, with everything a reviewer needs to judge it."""
-
-    path: str                       # the catalog, relative to the workspace
-    line: int                       # the line of its msgid in the PO file (as `check` says)
-    language: str
-    article: str                    # the article's slug
-    msgid: str
-    msgstr: str
-    msgctxt: str | None = None
-    origin: tuple[str, ...] = ()    # "machine translation: google", "translation memory: …"
-    glossary: tuple[str, ...] = ()  # "Tian Yuandong → 田渊栋 (note)": terms the draft must use
-    previous_msgid: str | None = None   # the source before it changed (``#|``)
-    findings: tuple[Finding, ...] = ()
-
-    @property
-    def critical(self) -> bool:
-        return has_critical(self.findings)
-
-    @property
-    def clean(self) -> bool:
-        """No critical or functional finding: safe to approve without a human look."""
-        return not any(f.severity in UNCLEAN for f in self.findings)
-
-    @property
-    def where(self) -> str:
-        return f"{self.path}:{self.line}"
-
-    def __str__(self) -> str:
-        """The ``--list`` line: ``locales/zh/x.po:12: <msgid> → <msgstr>`` (excerpts)."""
-        return f"{self.where}: {excerpt(self.msgid)} → {excerpt(self.msgstr)}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "language": self.language,
-                "article": self.article, "msgctxt": self.msgctxt, "msgid": self.msgid,
-                "msgstr": self.msgstr, "origin": list(self.origin),
-                "glossary": list(self.glossary), "previous_msgid": self.previous_msgid,
-                "findings": [{"check": f.check, "severity": f.severity, "message": f.message}
-                             for f in self.findings]}
+# Kept importable from here: the records (l10n.review_records) and the entry operations
+# (l10n.review_notes) were one module once, and callers know them as l10n.review's.
+__all__ = [
+    "APPROVE", "CHANGED_PARAGRAPH", "QUIT", "REJECT", "SKIP", "UNCLEAN", "Action", "Decide",
+    "Decision", "Draft", "Notify", "Outcome", "ReviewReport", "approve", "approve_drafts",
+    "approve_entry", "default_reviewer", "edit", "edit_entry", "excerpt", "find_article",
+    "one_line_reviewer", "pending_drafts", "previous_translation", "reject", "reject_entry",
+    "review_workspace", "word_diff",
+]
 
 
-class Action(Enum):
-    APPROVE = "approve"
-    EDIT = "edit"
-    REJECT = "reject"
-    SKIP = "skip"
-    QUIT = "quit"
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What a reviewer decided on one draft; ``msgstr`` is the new text of an edit."""
-
-    action: Action
-    msgstr: str | None = None
-
-    @classmethod
-    def edit(cls, msgstr: str) -> Decision:
-        return cls(Action.EDIT, msgstr)
-
-
-APPROVE = Decision(Action.APPROVE)
-REJECT = Decision(Action.REJECT)
-SKIP = Decision(Action.SKIP)
-QUIT = Decision(Action.QUIT)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one draft. ``result`` is approved, edited, rejected, skipped, held (an
-    approval refused because of a critical finding; ``findings`` say which; nothing written) or
-    kept (the reviewer's edit saved, but as a draft: a critical finding refused its approval)."""
-
-    draft: Draft
-    result: str
-    findings: tuple[Finding, ...] = ()
-
-    @property
-    def changed(self) -> bool:
-        return self.result in ("approved", "edited", "kept", "rejected")
-
-
-@dataclass
-class ReviewReport:
-    outcomes: list[Outcome] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)     # catalogs written, relative paths
-    # Catalogs changed on disk meanwhile: not written over; their remaining drafts were skipped.
-    changed: list[CatalogChanged] = field(default_factory=list)
-    quit: bool = False
-
-    def final(self) -> list[Outcome]:
-        """One outcome per draft, the last that did something: a draft offered again after an
-        edit kept as a draft is still that edit when the reviewer then skips it."""
-        last: dict[tuple[str, str | None, str], Outcome] = {}
-        for outcome in self.outcomes:
-            key = (outcome.draft.path, outcome.draft.msgctxt, outcome.draft.msgid)
-            if not (outcome.result == "skipped" and key in last):
-                last[key] = outcome
-        return list(last.values())
-
-    def count(self, result: str) -> int:
-        """Drafts whose final outcome is ``result``."""
-        return sum(1 for o in self.final() if o.result == result)
-
-    @property
-    def held(self) -> list[Outcome]:
-        return [o for o in self.final() if o.result == "held"]
-
-    @property
-    def kept(self) -> list[Outcome]:
-        return [o for o in self.final() if o.result == "kept"]
-
-    def summary(self) -> str:
-        """``review: 1 approved, 2 edited (1 kept as a draft: critical finding), 0 rejected,
-        0 skipped, 0 held back``: what became of each draft offered."""
-        kept = len(self.kept)
-        edited = f"{self.count('edited') + kept} edited"
-        if kept:
-            edited += (" (1 kept as a draft: critical finding)" if kept == 1
-                       else f" ({kept} kept as drafts: critical findings)")
-        return (f"review: {self.count('approved')} approved, {edited}, "
-                f"{self.count('rejected')} rejected, {self.count('skipped')} skipped, "
-                f"{self.count('held')} held back")
-
-
-Decide = Callable[[Draft], Decision]
-Notify = Callable[[Outcome], None]
-
-
-# -- text helpers for presenters -------------------------------------------------------------
-
-def excerpt(text: str, limit: int = 40) -> str:
-    """One line of at most ``limit`` characters: whitespace collapsed, cut with an ellipsis."""
-    return shorten(" ".join(text.split()), limit)
-
-
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
-
-
-def word_diff(old: str, new: str) -> str:
-    """``git diff --word-diff`` style: ``[-removed-]{+added+}`` marks in the new text."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append("".join(a[i1:i2]))
-            continue
-        if i2 > i1:
-            out.append(f"[-{''.join(a[i1:i2])}-]")
-        if j2 > j1:
-            out.append(f"{{+{''.join(b[j1:j2])}+}}")
-    return "".join(out)
-
+# -- who reviews -------------------------------------------------------------------------------
 
 def default_reviewer(root: Path) -> str:
     """``git config user.name`` (with ``<user.email>`` when set), else the login name."""
@@ -236,68 +106,6 @@ def one_line_reviewer(reviewer: str, *, source: str = "reviewer",
         raise ConfigError(f"{source} {reviewer!r} contains a line break or a control character, "
                           "which cannot go into the PO header's Last-Translator", hint=hint)
     return reviewer
-
-
-# -- entries ---------------------------------------------------------------------------------
-
-def approve_entry(entry: polib.POEntry) -> None:
-    """gettext's approval: not fuzzy, no previous msgid/msgctxt."""
-    entry.flags = [f for f in entry.flags if f != "fuzzy"]
-    entry.previous_msgid = None
-    entry.previous_msgid_plural = None
-    entry.previous_msgctxt = None
-
-
-def _clear_draft(entry: polib.POEntry) -> list[str]:
-    """Empty the msgstr, drop fuzzy and the note of where the draft came from; return that note."""
-    approve_entry(entry)
-    entry.msgstr = ""
-    lines = (entry.comment or "").splitlines()
-    entry.comment = "\n".join(line for line in lines if not line.startswith(PROVENANCE_PREFIXES))
-    return [line for line in lines if line.startswith(PROVENANCE_PREFIXES)]
-
-
-def reject_entry(catalog: polib.POFile, entry: polib.POEntry) -> None:
-    """Clear the draft: the entry is untranslated again, marked so that no machine drafts it
-    again (``#. rejected: machine translation: google``); it waits for a human translator.
-
-    A changed paragraph's suggestion (it has a ``#|`` previous msgid) is another matter: it is
-    the translation of the old text, which no machine proposed for the new one. It goes back to
-    ``catalog`` as an obsolete entry of the old msgid, as msgmerge keeps a vanished entry (unless
-    the catalog has that msgid already), and the entry is left unmarked for the next draft."""
-    previous = previous_translation(entry)
-    origins = _clear_draft(entry) or ["draft"]
-    if previous is not None:
-        if not any((e.msgctxt, e.msgid) == (previous.msgctxt, previous.msgid) for e in catalog):
-            catalog.append(previous)
-        return
-    notes = [line for line in entry.comment.splitlines() if line]
-    notes += [f"{REJECTED_PREFIX} {origin}" for origin in origins
-              if f"{REJECTED_PREFIX} {origin}" not in notes]
-    entry.comment = "\n".join(notes)
-
-
-def previous_translation(entry: polib.POEntry) -> polib.POEntry | None:
-    """The obsolete entry that keeps a changed paragraph's suggestion as the translation of its
-    previous msgid (None for any other draft), shaped as ``update_catalog`` keeps a vanished
-    entry: its flags (``fuzzy`` too: whether the old text was approved is not known here),
-    translator comments and the note of where the text came from."""
-    if not entry.previous_msgid:
-        return None
-    kept = polib.POEntry(msgid=entry.previous_msgid, msgctxt=entry.previous_msgctxt,
-                         msgstr=entry.msgstr, tcomment=entry.tcomment, flags=list(entry.flags),
-                         obsolete=True)
-    kept.comment = "\n".join(line for line in (entry.comment or "").splitlines()
-                             if line.startswith(PROVENANCE_PREFIXES))
-    return kept
-
-
-def edit_entry(entry: polib.POEntry, msgstr: str) -> None:
-    """The reviewer's own text replaces the draft (and is approved with it)."""
-    _clear_draft(entry)
-    entry.comment = "\n".join(line for line in entry.comment.splitlines()
-                               if not line.startswith(REJECTED_PREFIX))
-    entry.msgstr = msgstr
 
 
 # -- the workspace ---------------------------------------------------------------------------
@@ -337,8 +145,7 @@ class _Catalog:
             path=self.display, line=entry.linenum, language=self.language,
             article=self.article.slug, msgid=entry.msgid, msgstr=entry.msgstr,
             msgctxt=entry.msgctxt,
-            origin=((CHANGED_PARAGRAPH,) if entry.previous_msgid else ())
-            + tuple(c for c in comments if c.startswith(PROVENANCE_PREFIXES)),
+            origin=origins(entry),
             glossary=tuple(c[len(GLOSSARY_PREFIX):].strip() for c in comments
                            if c.startswith(GLOSSARY_PREFIX)),
             previous_msgid=entry.previous_msgid,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 import os
 import pty
@@ -38,6 +39,7 @@ from l10n.review import (
     review_workspace,
     word_diff,
 )
+from l10n.review_notes import fingerprint
 from l10n.review_prompt import ReviewPrompt
 
 runner = CliRunner()
@@ -694,12 +696,13 @@ def test_a_changed_paragraphs_suggestion_says_where_it_came_from(tmp_path: Path)
     root = changed_paragraph_workspace(tmp_path)
     [draft] = pending_drafts(Project.load(root))
     assert (draft.msgid, draft.msgstr, draft.previous_msgid) == (FOX_CHANGED, FOX_ZH, FOX)
+    # The reviewer corrected the machine's text before the paragraph changed.
     assert draft.origin == ("previous translation of a changed paragraph",
-                            "machine translation: pseudo")
+                            "machine translation: pseudo, edited since")
     output = run(root, "review", "--reviewer", REVIEWER, input="s\n")
     assert ("draft:    敏捷的棕色狐狸跳过了懒狗。\n"
             "from:     previous translation of a changed paragraph\n"
-            "from:     machine translation: pseudo\n") in output
+            "from:     machine translation: pseudo, edited since\n") in output
 
 
 def test_rejecting_a_changed_paragraphs_suggestion_keeps_it_obsolete(tmp_path: Path) -> None:
@@ -715,7 +718,9 @@ def test_rejecting_a_changed_paragraphs_suggestion_keeps_it_obsolete(tmp_path: P
     assert live.comment == "paragraph"                # neither a draft's origin nor "rejected:"
     [kept] = catalog.obsolete_entries()
     assert (kept.msgid, kept.msgstr, kept.msgctxt, kept.previous_msgid) == (FOX, FOX_ZH, None, None)
-    assert kept.comment == "machine translation: pseudo"
+    # The note as the engine's draft was written: its fingerprint is not the reviewed text's.
+    assert re.fullmatch(r"machine translation: pseudo \([0-9a-f]{8}\)", kept.comment)
+    assert fingerprint(FOX_ZH) not in kept.comment
     assert "#~ msgid \"The quick brown fox jumps over the lazy dog.\"\n" in po_path(root).read_text(
         encoding="utf-8")
     assert header(root)["Last-Translator"] == REVIEWER
@@ -726,7 +731,8 @@ def test_rejecting_a_changed_paragraphs_suggestion_keeps_it_obsolete(tmp_path: P
     catalog = polib.pofile(str(po_path(root)))
     drafted = catalog.find(FOX_CHANGED)
     assert drafted.fuzzy and drafted.msgstr.startswith("Ţĥéé ǫûûîîçķ")
-    assert "machine translation: pseudo" in drafted.comment.splitlines()
+    assert drafted.comment.splitlines() == [
+        "paragraph", f"machine translation: pseudo ({fingerprint(drafted.msgstr)})"]
     assert [(e.msgid, e.msgstr) for e in catalog.obsolete_entries()] == [(FOX, FOX_ZH)]
     assert_canonical(po_path(root))
     # The old paragraph comes back, and with it its translation (as a draft: the reviewer who
@@ -819,3 +825,109 @@ def test_the_library_says_an_edit_was_kept_as_a_draft(tmp_path: Path) -> None:
     assert outcome.result == "kept" and outcome.changed
     assert [f.check for f in outcome.findings] == ["links"]
     assert entries(root)[PAPER].msgstr == "阅读论文。" and state(root)[PAPER] == "draft"
+
+
+# -- where a draft came from, and whether someone edited it since ---------------------------------
+
+HELLO = "Hello world"
+SECOND = "A second paragraph."
+
+
+def translated_workspace(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """`l10n sync --engine pseudo` on a two-paragraph article: two machine drafts. Returns the
+    workspace and each msgid's draft as the engine wrote it."""
+    root = tmp_path / "site"
+    run(root, "init")
+    (root / "source" / "x.md").write_text(f"# {HELLO}\n\n{SECOND}\n", encoding="utf-8")
+    run(root, "sync", "--engine", "pseudo")
+    return root, {msgid: e.msgstr for msgid, e in entries(root).items()}
+
+
+def origins(root: Path) -> dict[str, list[str]]:
+    """What `l10n review --json` says each draft came from."""
+    return {d["msgid"]: d["origin"] for d in json.loads(run(root, "review", "--json"))}
+
+
+def test_a_draft_note_says_where_it_came_from_and_fingerprints_its_text(tmp_path: Path) -> None:
+    root, written = translated_workspace(tmp_path)
+    text = po_path(root).read_text(encoding="utf-8")
+    for msgid, line in ((HELLO, 1), (SECOND, 3)):
+        # Eight hex digits of the BLAKE2b hash of what the engine wrote, in the `#.` note.
+        mark = hashlib.blake2b(written[msgid].encode("utf-8"), digest_size=4).hexdigest()
+        assert (f"#. machine translation: pseudo ({mark})\n#: source/x.md:{line}\n#, fuzzy\n"
+                f'msgid "{msgid}"\nmsgstr "{written[msgid]}"\n') in text
+    assert_canonical(po_path(root))
+    assert origins(root) == {HELLO: ["machine translation: pseudo"],
+                             SECOND: ["machine translation: pseudo"]}
+    # Nothing to draft on a rerun: not a byte changes.
+    before = po_path(root).read_bytes()
+    run(root, "sync", "--engine", "pseudo")
+    assert po_path(root).read_bytes() == before
+
+
+def test_a_draft_rewritten_in_a_text_editor_says_edited_since(tmp_path: Path) -> None:
+    root, written = translated_workspace(tmp_path)
+    text = po_path(root).read_text(encoding="utf-8")
+    old = f'msgstr "{written[HELLO]}"\n'
+    assert text.count(old) == 1
+    po_path(root).write_text(text.replace(old, 'msgstr "你好，世界"\n'), encoding="utf-8")
+    assert origins(root) == {HELLO: ["machine translation: pseudo, edited since"],
+                             SECOND: ["machine translation: pseudo"]}
+    output = run(root, "review", "--reviewer", REVIEWER, input="s\ns\n")
+    assert ("draft:    你好，世界\n"
+            "from:     machine translation: pseudo, edited since\n") in output
+    assert (f"draft:    {written[SECOND]}\n"
+            "from:     machine translation: pseudo\n") in output
+
+
+def test_a_draft_rewritten_in_poedit_says_edited_since_until_it_is_the_engines_again(
+        tmp_path: Path) -> None:
+    """What a PO editor does: rewrite the msgstr, keep the entry fuzzy and its `#.` notes, and
+    save in its own layout. The fingerprint follows the text, not the act of editing."""
+    root, written = translated_workspace(tmp_path)
+    catalog = polib.pofile(str(po_path(root)))
+    catalog.find(SECOND).msgstr = "第二段。"
+    catalog.save()
+    assert origins(root)[SECOND] == ["machine translation: pseudo, edited since"]
+    catalog.find(SECOND).msgstr = written[SECOND]     # the translator undoes the rewrite
+    catalog.save()
+    assert origins(root)[SECOND] == ["machine translation: pseudo"]
+
+
+def test_a_note_written_without_a_fingerprint_says_only_where_the_draft_came_from(
+        tmp_path: Path) -> None:
+    """Drafts written before notes carried a fingerprint: whether they were edited is unknown,
+    and the reviewer is told what they were told before."""
+    root = make_workspace(tmp_path, {TITLE: DRAFTS[TITLE]})
+    assert origins(root) == {TITLE: ["machine translation: google"]}
+    catalog = polib.pofile(str(po_path(root)))
+    catalog.find(TITLE).msgstr = "田渊栋加盟 FAIR"
+    catalog.save()
+    assert origins(root) == {TITLE: ["machine translation: google"]}
+
+
+def test_rejecting_an_edited_draft_notes_the_origin_without_its_fingerprint(
+        tmp_path: Path) -> None:
+    root, _ = translated_workspace(tmp_path)
+    catalog = read_catalog(po_path(root))
+    catalog.find(HELLO).msgstr = "你好，世界"
+    write_catalog(catalog, po_path(root))
+    output = run(root, "review", "--reviewer", REVIEWER, input="r\ns\n")
+    assert output.endswith("review: 0 approved, 0 edited, 1 rejected, 1 skipped, 0 held back\n")
+    hello = entries(root)[HELLO]
+    assert hello.msgstr == ""
+    assert hello.comment.splitlines()[-1] == "rejected: machine translation: pseudo"
+    assert not re.search(r"\([0-9a-f]{8}\)", hello.comment)
+    assert_canonical(po_path(root))
+    # The mark still keeps the machine away; the other draft is untouched.
+    output = run(root, "sync", "--engine", "pseudo")
+    assert "zh: 1 entry whose draft a reviewer rejected is left for a human" in output
+    assert entries(root)[HELLO].msgstr == ""
+    assert origins(root) == {SECOND: ["machine translation: pseudo"]}
+
+
+def test_the_fingerprint_is_the_same_on_every_machine_and_run() -> None:
+    """Every draft note already written depends on it: changing the hash would call every
+    draft in every workspace edited."""
+    assert fingerprint("田渊栋加入 FAIR") == "eb6f8ce4"
+    assert fingerprint("") == "1271cf25"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import time
@@ -27,7 +28,7 @@ from l10n.project import Project
 from l10n.protect import protect
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import msgfmt_check
+from conftest import msgcat, msgfmt_check
 from libre_server import LibreServer, running
 
 GLOSSARY = """\
@@ -407,6 +408,39 @@ def test_pseudo_engine_keeps_markup_and_pins_names(tmp_path: Path) -> None:
     drafts = {e.msgid: e.msgstr for e in entries(project, "a")}
     assert drafts[MSGIDS[1]].startswith("田渊栋 ŵööŕķš ŵîîţĥ **杨立昆** ààţ [FAIR](https://")
     assert not (project.state_dir / "mt-cache.sqlite3").exists()
+
+
+def test_each_draft_note_fingerprints_the_text_it_was_written_with(tmp_path: Path) -> None:
+    """``#. <origin> (<8 hex of the BLAKE2b hash of the msgstr written>)``: review compares it
+    with the msgstr to tell a draft someone rewrote since."""
+    def mark(text: str) -> str:
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()
+
+    memory = "没有名字的普通词语。"
+    project = make_workspace(tmp_path / "ws", {"a": [MSGIDS[0], MSGIDS[8], MSGIDS[9]],
+                                               "b": [MSGIDS[8]]}, {"b": {MSGIDS[8]: memory}})
+    translate_workspace(project, engine_name="pseudo")
+    a = {e.msgid: e for e in entries(project, "a")}
+    machine = a[MSGIDS[0]].msgstr
+    assert machine.startswith("田渊栋 ")
+    assert {msgid: e.comment.splitlines() for msgid, e in a.items()} == {
+        MSGIDS[0]: ["paragraph", f"machine translation: pseudo ({mark(machine)})"],
+        MSGIDS[8]: ["paragraph", f"translation memory: b ({mark(memory)})"],
+        MSGIDS[9]: ["paragraph", ("copied: nothing to translate but glossary terms, code, "
+                                  f"URLs or numbers ({mark('`only_code()`')})")],
+    }
+    path = project.catalog_path("zh", "a")
+    msgfmt_check(path)
+    before = path.read_bytes()
+    assert msgcat(path) == before
+    translate_workspace(project, engine_name="pseudo")
+    assert path.read_bytes() == before
+    # A translator empties the copy in an editor: the next run copies it again, with one note.
+    catalog = read_catalog(path)
+    catalog.find(MSGIDS[9]).msgstr = ""
+    write_catalog(catalog, path)
+    translate_workspace(project, engine_name="pseudo")
+    assert path.read_bytes() == before
 
 
 # -- windows: catalogs are opened a few at a time, and nothing about the result may show it ----

@@ -1,6 +1,8 @@
 """The command line: each command parses its options, calls one library function, prints.
 
-Errors from the library (``L10nError``) become one line on stderr and an exit code, in one place.
+Errors from the library (``L10nError``) and usage errors become one line on stderr and an exit
+code, in one place: ``cli_errors.py``. Shared options and their checks are in
+``cli_options.py``; the words reports are printed with, in ``report.py``.
 
 Each command imports the library modules it calls in its own body, so starting the CLI costs Typer
 and little else, and a command loads only what it uses (tests/test_startup.py holds us to it).
@@ -14,74 +16,26 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer.core import TyperGroup
 
-from l10n.errors import L10nError
-from l10n.report import not_built_lines, plural, waiting_lines
-
-try:  # typer 0.27+ carries its own copy of click
-    from typer._click import Context as ClickContext
-    from typer._click.exceptions import UsageError
-except ImportError:  # pragma: no cover -- older typer runs on click itself
-    from click import Context as ClickContext  # type: ignore[assignment,no-redef]
-    from click.exceptions import UsageError  # type: ignore[assignment,no-redef]
+from l10n.cli_errors import Commands, UsageError, reported
+from l10n.cli_options import (
+    CheckOption,
+    EngineOption,
+    EngineUrlOption,
+    JsonOption,
+    LangOption,
+    one_line_name,
+    percentage,
+)
+from l10n.report import file_lines, not_built_lines, plural, translation_lines, waiting_lines
 
 if TYPE_CHECKING:
     from l10n.draft import DraftProgress, TranslateReport
     from l10n.project import Project
     from l10n.report import StepReport, Waiting
-
-
-class Commands(TyperGroup):
-    """The ``l10n`` group. A usage error (unknown option, missing or bad value) is one line on
-    stderr and exit 1, like every other error: exit 2 means a machine-translation provider failed.
-    Parsing happens in ``make_context`` (the root's options) and ``invoke`` (the command's), so
-    catching it there covers ``main()``, ``app()`` and the test runner alike."""
-
-    def make_context(self, info_name: str | None, args: list[str],
-                     parent: ClickContext | None = None, **extra: Any) -> ClickContext:
-        with usage_errors():
-            return super().make_context(info_name, args, parent, **extra)
-
-    def invoke(self, ctx: ClickContext) -> Any:
-        with usage_errors(ctx):
-            return super().invoke(ctx)
-
-    def resolve_command(self, ctx: ClickContext, args: list[str]) -> Any:
-        # Remembered for errors that come without their command's context (a missing value).
-        found = super().resolve_command(ctx, args)
-        ctx.meta[COMMAND_KEY] = found[0]
-        return found
-
-
-COMMAND_KEY = "l10n.command"
-
-
-@contextmanager
-def usage_errors(where: ClickContext | None = None) -> Iterator[None]:
-    try:
-        yield
-    except UsageError as error:
-        if type(error).__name__ == "NoArgsIsHelpError":
-            # Bare `l10n`: typer printed the help while making the error; exit 1, not 2.
-            raise typer.Exit(1) from None
-        message = " ".join(error.format_message().split()).rstrip(".")
-        typer.echo(f"error: {message}; see {command_line(error.ctx or where)} --help", err=True)
-        raise typer.Exit(1) from None
-
-
-def command_line(ctx: ClickContext | None) -> str:
-    """``l10n`` and the command names that lead to ``ctx`` (whatever the program was called)."""
-    names: list[str] = []
-    if ctx is not None and ctx.parent is None and ctx.meta.get(COMMAND_KEY):
-        names.append(ctx.meta[COMMAND_KEY])
-    while ctx is not None and ctx.parent is not None:
-        names.append(ctx.info_name or "")
-        ctx = ctx.parent
-    return " ".join(["l10n", *reversed(names)])
 
 
 app = typer.Typer(
@@ -91,19 +45,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-@contextmanager
-def reported() -> Iterator[None]:
-    """Turn library errors into one line on stderr and the error's exit code."""
-    try:
-        yield
-    except L10nError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(error.exit_code) from None
-    except KeyboardInterrupt:
-        typer.echo("interrupted: every file written so far is complete; rerun to resume", err=True)
-        raise typer.Exit(130) from None
 
 
 def say(message: str) -> None:
@@ -142,15 +83,6 @@ def hold(ctx: typer.Context, project: Project) -> None:
     ctx.with_resource(project.writing())
 
 
-LangOption = Annotated[
-    list[str] | None,
-    typer.Option("--lang", "-l", help="Only this language (repeat for several)."),
-]
-CheckOption = Annotated[
-    bool, typer.Option("--check", help="Write nothing; list what is out of date and exit 1 if any.")
-]
-
-
 def languages_of(project: Project, codes: list[str] | None) -> list[str] | None:
     return [project.language(code) for code in codes] if codes else None
 
@@ -165,27 +97,17 @@ def print_step(name: str, report: StepReport, *, check: bool = False,
         say(note)
     for line in not_built_lines(report, list_at_most=list_at_most, waiting=waiting):
         say(line)
+    for line in file_lines(report, check=check):
+        say(line)
+    for error in report.errors:
+        typer.echo(f"error: {error}", err=True)
     if check:
         # Every reason for exit 1 is named: files out of date, and what the step refuses (an
         # entry build holds back fails the check even when the edition on disk is current).
-        for path in report.written + report.removed + report.withdrawn:
-            say(f"out of date: {path}")
-        for error in report.errors:
-            typer.echo(f"error: {error}", err=True)
         if report.written or report.removed or report.withdrawn or report.errors:
             raise typer.Exit(1)
         return
-    for line in report.started:
-        say(line)
-    for path in report.written:
-        say(f"wrote {path}")
-    for path in report.removed:
-        say(f"removed {path} (its article is gone)")
-    for path in report.withdrawn:
-        say(f"removed {path}: the edition built before is out of date, and this build makes none")
-    for error in report.errors:
-        typer.echo(f"error: {error}", err=True)
-    say(f"{name}: {len(report.written)} written, {report.unchanged} unchanged")
+    say(report.summary(name))
 
 
 @app.command()
@@ -234,40 +156,6 @@ def update_command(ctx: typer.Context, lang: LangOption = None, check: CheckOpti
         print_step("update", report, check=check)
         if report.errors:
             raise typer.Exit(1)
-
-
-def engine_name(value: str | None) -> str | None:
-    """--engine: one of the engines l10n knows, or a usage error (not a provider failure)."""
-    from l10n.engines import ENGINE_NAMES, known_engine
-
-    if value is not None and known_engine(value) is None:
-        raise typer.BadParameter(f"{value!r} is not an engine; choose one of "
-                                 + ", ".join(ENGINE_NAMES))
-    return value
-
-
-EngineOption = Annotated[
-    str | None,
-    typer.Option(callback=engine_name, help="google (default), deepl, microsoft, mymemory, libre, yandex, baidu or "
-                      "pseudo. Keys only from the environment: DEEPL_API_KEY, MICROSOFT_API_KEY "
-                      "(+ MICROSOFT_REGION), LIBRE_API_KEY (optional), YANDEX_API_KEY, "
-                      "BAIDU_APPID + BAIDU_APPKEY, MYMEMORY_EMAIL (optional)."),
-]
-
-
-def http_url(value: str | None) -> str | None:
-    """--engine-url: an http(s) URL with a host, or a usage error naming the option."""
-    from l10n.settings import is_http_url
-
-    if value is not None and not is_http_url(value):
-        raise typer.BadParameter(f"{value!r} is not an http(s) URL such as http://localhost:5000/")
-    return value
-
-
-EngineUrlOption = Annotated[
-    str | None, typer.Option(help="LibreTranslate server, e.g. http://host:5000/ (libre).",
-                             callback=http_url)
-]
 
 
 @app.command("translate")
@@ -326,28 +214,8 @@ def print_translation(report: TranslateReport) -> None:
         say(f"wrote {path}")
     for changed in report.changed:
         typer.echo(f"error: {changed}", err=True)
-    for failure in report.failures:
-        say(f"no draft: {failure}")
-    for language, r in report.languages.items():
-        if report.dry_run:
-            say(f"{language}: would send {plural(r.would_send, 'segment')} "
-                f"({plural(r.would_send_chars, 'character')}) to {r.engine}; "
-                f"{r.from_memory} from memory, {r.from_cache} from cache")
-        else:
-            say(f"{language}: {plural(r.drafts, 'draft')} ({r.from_memory} memory, "
-                f"{r.from_cache} cache, {r.from_engine} {r.engine}, {r.copied} copied), "
-                f"{len(r.failed)} failed; {plural(r.requests, 'request')}, "
-                f"{plural(r.chars_sent, 'character')} sent")
-            if r.left_for_review:
-                left = plural(r.left_for_review, "entry whose draft a reviewer rejected is",
-                              "entries whose draft a reviewer rejected are")
-                say(f"{language}: {left} left for a human translator")
-
-
-def percentage(value: int | None) -> int | None:
-    if value is not None and not 0 <= value <= 100:
-        raise typer.BadParameter(f"{value} is not a percentage from 0 to 100")
-    return value
+    for line in translation_lines(report):
+        say(line)
 
 
 @app.command("build")
@@ -409,9 +277,6 @@ def sync_command(
             raise typer.Exit(report.exit_code)
 
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for tools.")]
-
-
 @app.command("check")
 def check_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOption = False) -> None:
     """Quality checks on approved entries and drafts; exit 1 when anything is critical."""
@@ -452,20 +317,6 @@ def status_command(ctx: typer.Context, lang: LangOption = None, as_json: JsonOpt
         Console().print(status_table(rows))
     for unlisted in unlisted_languages(project):
         typer.echo(str(unlisted), err=as_json)   # stdout stays JSON for tools
-
-
-def one_line_name(value: str | None) -> str | None:
-    """--reviewer goes into the PO header's Last-Translator field: a line break (or any control
-    character) there would end the field and start another."""
-    if value is not None:
-        from l10n.review import one_line_reviewer  # the review command loads it anyway
-
-        try:
-            one_line_reviewer(value)
-        except L10nError:
-            raise typer.BadParameter("a name cannot contain a line break or a control "
-                                     "character") from None
-    return value
 
 
 @app.command("review")

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from l10n.draft import TranslateReport
 
 
 def plural(count: int, singular: str, plural: str | None = None) -> str:
@@ -48,6 +51,10 @@ class StepReport:
     started: list[str] = field(default_factory=list)  # catalogs begun from a moved article's
     not_built: list[NotBuilt] = field(default_factory=list)
     editions: dict[str, int] = field(default_factory=dict)   # language -> editions considered
+
+    def summary(self, step: str) -> str:
+        """``extract: 2 written, 5 unchanged``."""
+        return f"{step}: {len(self.written)} written, {self.unchanged} unchanged"
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,40 @@ def not_built_lines(report: StepReport, *, list_at_most: int | None = None,
             lines.append(f"{language}: {len(items)} of {plural(of, 'edition')} not built "
                          f"(below min_approved {minimum}%; at most {highest:.0f}% approved): "
                          f"`l10n status --lang {language}` lists them; {hint}")
+    return lines
+
+
+def file_lines(report: StepReport, *, check: bool = False) -> list[str]:
+    """One line per file the step wrote or removed, or (``check``) would write or remove; a
+    catalog begun from a moved article's says so first."""
+    if check:
+        return [f"out of date: {path}"
+                for path in report.written + report.removed + report.withdrawn]
+    return [*report.started,
+            *(f"wrote {path}" for path in report.written),
+            *(f"removed {path} (its article is gone)" for path in report.removed),
+            *(f"removed {path}: the edition built before is out of date, and this build makes "
+              "none" for path in report.withdrawn)]
+
+
+def translation_lines(report: TranslateReport) -> list[str]:
+    """The entries left without a draft, then per language what was drafted and sent (or, on a
+    dry run, would be sent), and what is left for a human translator."""
+    lines = [f"no draft: {failure}" for failure in report.failures]
+    for language, r in report.languages.items():
+        if report.dry_run:
+            lines.append(f"{language}: would send {plural(r.would_send, 'segment')} "
+                         f"({plural(r.would_send_chars, 'character')}) to {r.engine}; "
+                         f"{r.from_memory} from memory, {r.from_cache} from cache")
+        else:
+            lines.append(f"{language}: {plural(r.drafts, 'draft')} ({r.from_memory} memory, "
+                         f"{r.from_cache} cache, {r.from_engine} {r.engine}, {r.copied} copied), "
+                         f"{len(r.failed)} failed; {plural(r.requests, 'request')}, "
+                         f"{plural(r.chars_sent, 'character')} sent")
+            if r.left_for_review:
+                left = plural(r.left_for_review, "entry whose draft a reviewer rejected is",
+                              "entries whose draft a reviewer rejected are")
+                lines.append(f"{language}: {left} left for a human translator")
     return lines
 
 

@@ -1,9 +1,10 @@
 """Writing a translation back into a Markdown block without changing the block structure.
 
-The traversal in ``markdown.py`` finds each ``Block``; ``write`` gives the text that replaces the
-block's span. Risky continuation lines are indented, a risky first character is escaped, pipes
-and brackets are escaped where they would end a table cell or an image's alt text, and pipes
-where they would make a setext heading's last line a table's header row (nowhere else).
+The traversal (``markdown.py``, ``markdown_find.py``) finds each ``Block``; ``write`` gives the
+text that replaces the block's span. Risky continuation lines are indented, a risky first
+character is escaped, pipes and brackets are escaped where they would end a table cell or an
+image's alt text, and pipes where they would make a setext heading's last line a table's header
+row (nowhere else).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from l10n.validate import Outline
 
 # Bump when rendering changes, so cached fingerprints stop matching.
-BUILDER_VERSION = "5"
+BUILDER_VERSION = "6"
 
 # Leads the notes kept in the state for an edition not built (then the NotBuilt, when it is one).
 NOT_BUILT_TAG = "not built:"

@@ -7,6 +7,7 @@ entities a translator mistyped, inline elements left open before a block, and th
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import polib
@@ -565,3 +566,111 @@ def test_elements_that_say_the_source_s_language_or_direction_say_the_edition_s(
     chinese = fmt.render(ELEMENTS, upper, options=FormatOptions(language="zh"))
     assert '<p dir="ltr" lang="zh">HELLO WORLD' in chinese and '<body dir="ltr">' in chinese
     assert fmt.render(ELEMENTS, lambda m: m, options=FormatOptions(language="en")) == ELEMENTS
+
+
+# ---------------------------------------------------------------- untranslated text keeps its language
+
+PARTIAL = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<title>Rivers</title>\n</head>\n<body>\n'
+           '<h1>Rivers</h1>\n<p>The river is long.</p>\n<p>It floods in May.</p>\n'
+           '<div lang="en">\n<p>Quoted one.</p>\n<p>Quoted two.</p>\n</div>\n'
+           '<ul>\n<li>First <em>item</em></li>\n<li>Second item</li>\n</ul>\n'
+           '</body>\n</html>\n')
+HALF = {"Rivers": "河流", "The river is long.": "河很长。", "Quoted one.": "引文一。",
+        "First <em1>item</em1>": "第一<em1>项</em1>"}.get
+
+
+def test_a_block_left_untranslated_stays_labelled_in_the_source_s_language(
+        no_fallback: None) -> None:
+    # <html lang> names the edition; each element holding only untranslated blocks says "en"
+    # (W3C: mark a change of language on an element around the text), and <div lang="en">,
+    # which holds one untranslated paragraph, keeps "en": its translated paragraph says "zh".
+    assert fmt.render(PARTIAL, HALF, options=FormatOptions(language="zh")) == (
+        '<!DOCTYPE html>\n<html lang="zh">\n<head>\n<title>河流</title>\n</head>\n<body>\n'
+        '<h1>河流</h1>\n<p>河很长。</p>\n<p lang="en">It floods in May.</p>\n'
+        '<div lang="en">\n<p lang="zh">引文一。</p>\n<p>Quoted two.</p>\n</div>\n'
+        '<ul>\n<li>第一<em>项</em></li>\n<li lang="en">Second item</li>\n</ul>\n'
+        '</body>\n</html>\n')
+
+
+def test_untranslated_text_keeps_its_direction_in_a_right_to_left_edition(
+        no_fallback: None) -> None:
+    assert fmt.render(PARTIAL, HALF, options=FormatOptions(language="ar")) == (
+        '<!DOCTYPE html>\n<html lang="ar" dir="rtl">\n<head>\n<title>河流</title>\n</head>\n'
+        '<body>\n<h1>河流</h1>\n<p>河很长。</p>\n<p lang="en" dir="ltr">It floods in May.</p>\n'
+        '<div lang="en" dir="ltr">\n<p lang="ar" dir="rtl">引文一。</p>\n<p>Quoted two.</p>\n'
+        '</div>\n<ul>\n<li>第一<em>项</em></li>\n<li lang="en" dir="ltr">Second item</li>\n'
+        '</ul>\n</body>\n</html>\n')
+
+
+def test_an_element_that_says_the_source_s_language_is_relabelled_only_when_all_translated(
+        no_fallback: None) -> None:
+    text = PAGE.format('<blockquote lang="en" dir="ltr"><p>One.</p><p>Two.</p></blockquote>')
+    both = {"One.": "一。", "Two.": "二。"}
+    assert fmt.render(text, both.get, options=FormatOptions(language="ar")) == PAGE.format(
+        '<blockquote lang="ar" dir="rtl"><p>一。</p><p>二。</p></blockquote>').replace(
+        '<html lang="en">', '<html lang="ar" dir="rtl">')
+    # One of the two left in English: the quotation still says English, left to right.
+    assert fmt.render(text, {"One.": "一。"}.get, options=FormatOptions(language="ar")) == \
+        PAGE.format('<blockquote lang="en" dir="ltr"><p lang="ar" dir="rtl">一。</p>'
+                    '<p>Two.</p></blockquote>').replace('<html lang="en">',
+                                                        '<html lang="ar" dir="rtl">')
+    # A title attribute is a block too: left in English, it keeps the paragraph English.
+    titled = PAGE.format('<p lang="en" title="A note">Text</p>')
+    assert fmt.render(titled, {"Text": "文字"}.get, options=FormatOptions(language="zh")) == \
+        titled.replace('<html lang="en">', '<html lang="zh">').replace(">Text<", ">文字<")
+
+
+def test_an_edition_with_nothing_translated_says_so_on_head_and_body(no_fallback: None) -> None:
+    text = PAGE.format("<p>One.</p>\n<p>Two.</p>")
+    assert fmt.render(text, {}.get, options=FormatOptions(language="zh")) == \
+        text.replace('<html lang="en">', '<html lang="zh">').replace("<body>", '<body lang="en">')
+
+
+@pytest.mark.parametrize("language", ["zh", "ar", "en", "en_GB"])
+def test_no_label_is_added_when_every_block_is_shown_as_approved(language: str,
+                                                                  no_fallback: None) -> None:
+    # The identity edition (every msgstr = msgid, approved) and an edition in the source's own
+    # language: every block is in the edition's language, nothing but <html> changes.
+    code = language.replace("_", "-")
+    want = PARTIAL.replace('<html lang="en">', f'<html lang="{code}"' + (
+        ' dir="rtl">' if language == "ar" else ">"))
+    if not language.startswith("en"):   # en-GB is English: <div lang="en"> is right as it is
+        want = want.replace('<div lang="en">', f'<div lang="{code}">')
+    edition = fmt.render(PARTIAL, lambda m: m, options=FormatOptions(language=language))
+    assert edition == want
+    assert fmt.render(PARTIAL, lambda m: m, options=FormatOptions(language="en")) == PARTIAL
+    assert fmt.render(PARTIAL, {}.get, options=FormatOptions(language="en")) == PARTIAL
+
+
+def test_a_translation_refused_for_its_markup_leaves_the_block_labelled_english(
+        no_fallback: None) -> None:
+    text = PAGE.format("<p>See <em>this</em>.</p>")
+    lookup = {"See <em1>this</em1>.": "看<em2>这个</em2>。"}.get   # a placeholder it lacks
+    assert fmt.render(text, lookup, options=FormatOptions(language="zh")) == \
+        text.replace('<html lang="en">', '<html lang="zh">').replace("<body>",
+                                                                    '<body lang="en">')
+
+
+# ---------------------------------------------------------------- <li> ends an open <p>
+
+@pytest.mark.parametrize("body", [
+    "<ul><li><p>One<li>Two</ul>",
+    "<p>Text<li>Item",
+    "<p>One<li>Two<ul></p></ul>Three",                 # the stray </p> is not the first <p>'s
+    "<ul><li><p>One<li><ul></p></ul>Two</ul>",
+    "<p><a href=x>Link<li>Item<ul></p></ul>After",
+    "<ol><li><p>A<p>B<li>C</ol>",
+])
+def test_a_li_start_tag_ends_an_open_p_as_libxml2_reads_it(body: str, no_fallback: None) -> None:
+    text = f"<html><body>{body}</body></html>\n"
+    assert fmt.render(text, lambda m: m, options=OPTIONS) == text
+    assert fmt.render(text, upper, options=OPTIONS) == \
+        re.sub(r">([^<]+)", lambda m: ">" + m.group(1).upper(), text)
+
+
+def test_parser_text_ends_the_p_and_the_inline_elements_open_in_it() -> None:
+    assert html_tokens.implied_ends(["ul", "li", "p"], "li") == ["li", "p"]
+    assert html_tokens.implied_ends(["ul", "li", "p", "em"], "li") == ["li", "p", "em"]
+    assert html_tokens.implied_ends(["ul", "li", "ul"], "li") == []
+    assert parser_text("<ul><li><p>one <em>two<li>three</ul>") == \
+        "<ul><li><p>one <em>two</em><li>three</ul>"

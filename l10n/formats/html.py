@@ -14,16 +14,22 @@ checks in ``html_markup``; the node vocabulary in ``html_nodes``.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from lxml import etree
 
-from l10n.errors import ConfigError, SourceError, shorten
+from l10n.errors import SourceError, shorten
 from l10n.formats import FormatOptions, Rendered
+from l10n.formats.html_language import (
+    KEPT,
+    SHOWN,
+    declared,
+    og_locale,  # noqa: F401  (the format's own name for it, as before the move)
+    page_changes,
+    root_changes,
+)
 from l10n.formats.html_markup import entity_problems, markup_problems
 from l10n.formats.html_nodes import (
     VOID,
@@ -45,9 +51,7 @@ from l10n.formats.html_splice import (
     splice,
 )
 from l10n.formats.html_tokens import parse
-from l10n.protect import LITERAL_NAMES
 from l10n.segment import Lookup, Segment
-from l10n.settings import likely_locale, normalise_language, same_language
 
 NAME = "html"
 SUFFIXES = (".html", ".htm")
@@ -227,21 +231,13 @@ def untranslated_blocks(text: str) -> list[int]:
 
 def declared_language(text: str, path: str) -> str | None:
     """The ``lang`` (else ``xml:lang``) of the ``<html>`` element, if the document has one."""
-    return _language(_parse(text, path))
+    return declared(_parse(text, path))
 
 
 def language_line(text: str) -> int | None:
     """The line of the ``<html lang>`` start tag, when the document declares a language."""
     tree = _parse(text, "")
-    return None if _language(tree) is None else tree.getroot().sourceline
-
-
-def _language(tree: Any) -> str | None:
-    if tree is None or tree.getroot().tag != "html":
-        return None
-    root = tree.getroot()
-    value = (root.get("lang") or root.get("xml:lang") or "").strip()
-    return value or None
+    return None if declared(tree) is None else tree.getroot().sourceline
 
 
 def render(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
@@ -270,8 +266,8 @@ def render_checked(text: str, lookup: Lookup, *, options: FormatOptions, path: s
     if tree is None:
         return Rendered(text)
     changes = _changes(tree, lookup, options.language)
-    root_changes = _root_changes(tree, text, options.language)
-    if not changes and not root_changes:
+    at_root = root_changes(tree, _has_html_tag(text), options.language)
+    if not changes and not at_root:
         return Rendered(text)
     notes = tuple(f"{_where(path, item.line)}: the translation of {shorten(item.msgid)!r}: "
                   f"{problem}; the edition shows it as written"
@@ -279,10 +275,10 @@ def render_checked(text: str, lookup: Lookup, *, options: FormatOptions, path: s
                   for problem in entity_problems(item.msgid, translation))
     line: int | None = None
     try:
-        spliced: str | None = splice(text, tree, changes, root_changes)
+        spliced: str | None = splice(text, tree, changes, at_root)
     except Unpositioned as error:
         spliced, line = None, error.line
-    apply(tree, changes, root_changes)
+    apply(tree, changes, at_root)
     if spliced is not None:
         check = _parse(spliced, path)
         if check is not None:
@@ -317,79 +313,22 @@ def render_tree(text: str, lookup: Lookup, *, options: FormatOptions) -> str:
     if tree is None:
         return text
     apply(tree, _changes(tree, lookup, options.language),
-          _root_changes(tree, text, options.language))
+          root_changes(tree, _has_html_tag(text), options.language))
     return serialize(tree, fragment=not _has_html_tag(text), source=text)
 
 
 def _changes(tree: Any, lookup: Lookup, language: str | None) -> list[tuple[Item, str]]:
-    """The translated blocks, and the language metadata ``language`` changes."""
-    changes = [(item, t) for item in _walk(tree) if (t := _usable(item.msgid, lookup)) is not None]
-    return changes + _metadata_changes(tree, language) + _element_changes(tree, language)
-
-
-def _element_changes(tree: Any, language: str | None) -> list[tuple[Item, str]]:
-    """Inside the page, a ``lang`` naming the source's language (``<html lang>``) names the
-    edition's, and where the two languages run in opposite directions a ``dir`` saying the
-    source's direction says the edition's. Code and other text kept as it is (``pre``, ``code``,
-    ``translate="no"``) keep theirs, and so does a phrase in a third language."""
-    root = tree.getroot()
-    source = (root.get("lang") or root.get("xml:lang") or "").strip(WS)
-    if not language or root.tag != "html" or not source:
-        return []
-    source, edition = _canonical(source), _canonical(language)
-    if same_language(source, edition):
-        return []
-    directions = ("rtl" if _right_to_left(source) else "ltr",
-                  "rtl" if _right_to_left(edition) else "ltr")
+    """The translated blocks, and the language metadata and labels ``language`` changes."""
     changes: list[tuple[Item, str]] = []
-    stack = list(root)
-    while stack:
-        element = stack.pop()
-        if opaque(element) or element.tag in LITERAL_NAMES:
-            continue
-        stack.extend(element)
-        line = element.sourceline or 1
-        lang = element.get("lang")
-        if lang is not None and same_language(_canonical(lang.strip(WS)), source):
-            changes.append((Attr(element, "lang", "", line, "lang"),
-                            escape(language.replace("_", "-"))))
-        direction = (element.get("dir") or "").strip(WS).lower()
-        if directions[0] != directions[1] and direction == directions[0]:
-            changes.append((Attr(element, "dir", "", line, "dir"), directions[1]))
-    return changes
-
-
-def _metadata_changes(tree: Any, language: str | None) -> list[tuple[Item, str]]:
-    """``<meta property="og:locale">`` and ``<meta http-equiv="content-language">`` made to say
-    ``language``: og:locale as ``og_locale`` writes it, content-language as BCP 47 (``zh-Hant``).
-    A value that already names ``language`` (``en_GB`` for ``en``) is kept."""
-    if not language:
-        return []
-    changes: list[tuple[Item, str]] = []
-    for meta in tree.getroot().iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("http-equiv") or "").lower()
-        value = meta.get("content")
-        if key not in ("og:locale", "content-language") or value is None:
-            continue
-        if not same_language(_canonical(value.strip(WS)), _canonical(language)):
-            wanted = og_locale(language) if key == "og:locale" else language.replace("_", "-")
-            changes.append((Attr(meta, "content", "", meta.sourceline or 1, key), escape(wanted)))
-    return changes
-
-
-def og_locale(language: str) -> str:
-    """``language`` in Open Graph's ``ll_TT`` form. A code without a territory takes CLDR's likely
-    one for its language and script (``zh`` -> ``zh_CN``, ``zh_Hant`` -> ``zh_TW``, ``en`` ->
-    ``en_US``); the script itself is dropped (og:locale has no place for it)."""
-    lang, _, territory, _ = likely_locale(_canonical(language))
-    return f"{lang}_{territory}" if territory else lang
-
-
-def _canonical(code: str) -> str:
-    try:
-        return normalise_language(code)
-    except ConfigError:
-        return code
+    blocks: list[tuple[Item, int]] = []
+    for item in _walk(tree):
+        translation = _usable(item.msgid, lookup)
+        if translation is not None:
+            changes.append((item, translation))
+        # Approved as it is (``msgstr == msgid``) is shown in the edition's language too.
+        shown = translation is not None or lookup(item.msgid) == item.msgid
+        blocks.append((item, SHOWN if shown else KEPT))
+    return changes + page_changes(tree, language, blocks)
 
 
 def _usable(msgid: str, lookup: Lookup) -> str | None:
@@ -404,31 +343,3 @@ def _usable(msgid: str, lookup: Lookup) -> str | None:
 
 def _has_html_tag(text: str) -> bool:
     return re.search(r"<html[\s>/]", text, re.IGNORECASE) is not None
-
-
-def _root_changes(tree: Any, text: str, language: str | None) -> dict[str, str]:
-    """The attributes of ``<html>`` the edition in ``language`` changes: ``lang`` (and
-    ``xml:lang`` where present) to its BCP 47 code, and ``dir``: ``rtl`` in a right-to-left
-    language, ``ltr`` in another where the source says ``rtl`` (none added where none is
-    needed, so a left-to-right edition of a source without ``dir`` stays as it was)."""
-    root = tree.getroot()
-    if not language or root.tag != "html" or not _has_html_tag(text):
-        return {}
-    code = language.replace("_", "-")
-    changes = {key: code for key in ("lang", "xml:lang")
-               if root.get(key) != code and (key == "lang" or root.get(key) is not None)}
-    direction = (root.get("dir") or "").strip(WS).lower()
-    if _right_to_left(language):
-        if direction != "rtl":
-            changes["dir"] = "rtl"
-    elif direction == "rtl":
-        changes["dir"] = "ltr"
-    return changes
-
-
-@functools.lru_cache(maxsize=64)
-def _right_to_left(language: str) -> bool:
-    try:
-        return bool(Locale.parse(_canonical(language)).character_order == "right-to-left")
-    except (UnknownLocaleError, ValueError, TypeError):
-        return False

@@ -224,7 +224,8 @@ def _positions(text: str, tree: Any) -> _Positions:
                     break
             continue
         tag = _Tag(match.group("start").lower(), match.start(), match.end())
-        # Ended without an end tag of their own: a later stray one is not theirs.
+        # Ended without an end tag of their own (``<p>one<li>``: the ``<p>``, as libxml2 reads
+        # it): a later stray one (``two</p>``) is not theirs.
         del open_tags[len(open_tags) - len(implied_ends([t.name for t in open_tags], tag.name)):]
         found.append(tag)
         lines.append(line)
@@ -254,7 +255,9 @@ def splice(text: str, tree: Any, changes: list[tuple[Item, str]],
     for item, translation in changes:
         if isinstance(item, Attr):
             attr_edits.setdefault(item.element, []).append(
-                _attr_edit(where, item.element, item.name, _html.unescape(translation)))
+                # An added ``dir`` goes right after ``lang``, as on ``<html>``.
+                _attr_edit(where, item.element, item.name, _html.unescape(translation),
+                           after="lang" if item.name == "dir" else None))
     for name, value in root_changes.items():
         # An added ``dir`` goes right after ``lang`` (itself first when it is added too).
         attr_edits.setdefault(tree.getroot(), []).append(

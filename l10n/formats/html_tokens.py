@@ -56,17 +56,22 @@ _BLOCKS = frozenset(
 _ENDED_BY = {"p": _BLOCKS, "li": frozenset(["li"]), "dt": frozenset(["dt", "dd"]),
              "dd": frozenset(["dt", "dd"]), "td": frozenset(["td", "th"]),
              "th": frozenset(["td", "th"])}
+_OPEN_INLINE = (INLINE | CONTROLS) - VOID
 
 
 def implied_ends(open_tags: list[str], name: str) -> list[str]:
-    """The inline elements open at the top of ``open_tags`` (outermost first) that the start tag
-    ``name`` ends, with the block they are open in."""
+    """The elements open at the top of ``open_tags`` (outermost first) that the start tag ``name``
+    ends, as libxml2 ends them: the block it ends (``<li>`` ends an open ``<p>``, then the ``<li>``
+    that held it) with every inline element still open inside, again while the next block down is
+    one it ends too."""
     depth = len(open_tags)
-    while depth and (open_tags[depth - 1] in INLINE or open_tags[depth - 1] in CONTROLS):
-        depth -= 1
-    if depth == len(open_tags) or not depth or name not in _ENDED_BY.get(open_tags[depth - 1], ()):
-        return []
-    return open_tags[depth:]
+    while True:
+        top = depth
+        while top and (open_tags[top - 1] in INLINE or open_tags[top - 1] in CONTROLS):
+            top -= 1
+        if not top or name not in _ENDED_BY.get(open_tags[top - 1], ()):
+            return open_tags[depth:]
+        depth = top - 1
 
 
 def parser_text(text: str) -> str:
@@ -77,7 +82,9 @@ def parser_text(text: str) -> str:
     comments and raw text): its parser reads them as empty. Before a start tag that ends an open
     ``<p>`` (``<li>``, ``<td>``…) the inline elements still open inside it get their end tags,
     as HTML's parser ends them: libxml2 ends ``<b>`` there, but nests the rest of the document
-    in an open ``<em>``, ``<a>`` or ``<span>``, which takes the sentence apart."""
+    in an open ``<em>``, ``<a>`` or ``<span>``, which takes the sentence apart. The blocks such a
+    tag ends (``<p>one<li>two``: the ``<p>``) are ended here too, as libxml2 ends them, so that
+    an inline element left open after them is seen in the block it is open in."""
     out: list[str] = []
     pos = 0
     open_tags: list[str] = []
@@ -91,12 +98,15 @@ def parser_text(text: str) -> str:
         name = match.group("start").lower()
         if name in RAW:
             continue
-        inline = implied_ends(open_tags, name)
-        if inline:
-            out.append(text[pos:match.start()])
-            out.extend(f"</{tag}>" for tag in reversed(inline))
-            pos = match.start()
-            del open_tags[-len(inline):]
+        ended = implied_ends(open_tags, name)
+        if ended:
+            # libxml2 ends the blocks itself; the inline elements open in them get end tags.
+            inline = [tag for tag in reversed(ended) if tag in _OPEN_INLINE]
+            if inline:
+                out.append(text[pos:match.start()])
+                out.extend(f"</{tag}>" for tag in inline)
+                pos = match.start()
+            del open_tags[-len(ended):]
         if name in LXML_UNKNOWN_VOID and not match.group().endswith("/>"):
             out.append(text[pos:match.end() - 1])
             out.append(" />")  # the space: an unquoted value would take the slash
@@ -109,7 +119,6 @@ def parser_text(text: str) -> str:
 
 # Where libxml2 puts a block an inline element left open does not end (see ``parse``).
 _ENDING = tuple(sorted(frozenset().union(*_ENDED_BY.values())))
-_OPEN_INLINE = (INLINE | CONTROLS) - VOID
 
 
 def _block_in_inline(root: Any) -> bool:

@@ -146,7 +146,7 @@ def extract_command(ctx: typer.Context, check: CheckOption = False) -> None:
 @app.command("update")
 def update_command(ctx: typer.Context, lang: LangOption = None, check: CheckOption = False) -> None:
     """Templates -> catalogs: locales/<lang>/<slug>.po, merged like msgmerge."""
-    from l10n.catalog import update
+    from l10n.update import update
 
     project = project_of(ctx)
     with reported():

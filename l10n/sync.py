@@ -16,6 +16,7 @@ import polib
 
 from l10n import build as build_step
 from l10n import catalog, extract
+from l10n import update as update_step
 from l10n.errors import EngineError
 from l10n.pofile import read_catalog
 from l10n.project import CONFIG_FILE, Article, Project
@@ -107,7 +108,7 @@ def run_steps(project: Project, *, languages: Sequence[str] | None, machine_tran
     report = SyncReport()
     articles = project.articles()
     report.steps["extract"] = extract.extract(project, articles=articles)
-    report.steps["update"] = catalog.update(project, languages=languages, articles=articles)
+    report.steps["update"] = update_step.update(project, languages=languages, articles=articles)
     if machine_translation:
         # The engines, their cache and the translation memory load only when they are used.
         from l10n.draft import translate_workspace

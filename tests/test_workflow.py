@@ -13,7 +13,7 @@ import pytest
 from conftest import gettext_tool, msgcat, msgfmt_check
 from typer.testing import CliRunner
 
-from l10n import catalog as catalog_module
+from l10n import update as update_module
 from l10n.cli import app
 from l10n.pofile import parse_catalog
 
@@ -158,13 +158,13 @@ def test_update_serves_every_target_language_from_one_template(
     article = root / "source" / "news" / "torch.md"
     article.write_text(article.read_text().replace("It ran on Lua.", "It ran on LuaJIT."))
     run(root, "extract")
-    merge, jobs = catalog_module.merged_texts, []
+    merge, jobs = update_module.merged_texts, []
 
-    def recorded(job: catalog_module.UpdateJob) -> list[catalog_module.Merged]:
+    def recorded(job: update_module.UpdateJob) -> list[update_module.Merged]:
         jobs.append((job.article.slug, job.languages))
         return merge(job)
 
-    monkeypatch.setattr(catalog_module, "merged_texts", recorded)
+    monkeypatch.setattr(update_module, "merged_texts", recorded)
     assert run(root, "update").count("wrote ") == 3
     assert jobs == [("news/torch", ("zh", "ja", "fr"))]   # one job reads the template for all
     for path in catalogs.values():
@@ -452,14 +452,14 @@ def approved_then_edited(tmp_path: Path) -> tuple[Path, Path]:
 def test_update_does_not_write_over_a_catalog_saved_while_it_merged(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root, po = approved_then_edited(tmp_path)
-    merge = catalog_module.merged_texts
+    merge = update_module.merged_texts
 
-    def merged_then_saved_elsewhere(job: catalog_module.UpdateJob) -> list[catalog_module.Merged]:
+    def merged_then_saved_elsewhere(job: update_module.UpdateJob) -> list[update_module.Merged]:
         merges = merge(job)   # a translator saves in an editor just after the merge read the file
         po.write_text(po.read_text(encoding="utf-8").replace("译：", "译者：", 1), encoding="utf-8")
         return merges
 
-    monkeypatch.setattr(catalog_module, "merged_texts", merged_then_saved_elsewhere)
+    monkeypatch.setattr(update_module, "merged_texts", merged_then_saved_elsewhere)
     output = run(root, "update", code=1)
     assert CHANGED in output
     assert "译者：" in po.read_text(encoding="utf-8")
@@ -473,7 +473,7 @@ def test_update_does_not_replace_a_catalog_saved_while_its_merge_was_staged(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root, po = approved_then_edited(tmp_path)
 
-    class SavedWhileStaged(catalog_module.Batch):
+    class SavedWhileStaged(update_module.Batch):
         def write(self, path: Path, text: str) -> None:
             super().write(path, text)   # staged; an editor saves by renaming a new file
             saved = path.with_name("editor-save")
@@ -481,7 +481,7 @@ def test_update_does_not_replace_a_catalog_saved_while_its_merge_was_staged(
                              encoding="utf-8")
             os.replace(saved, path)
 
-    monkeypatch.setattr(catalog_module, "Batch", SavedWhileStaged)
+    monkeypatch.setattr(update_module, "Batch", SavedWhileStaged)
     output = run(root, "update", code=1)
     assert CHANGED in output
     assert "wrote locales/zh/news/torch.po" not in output
@@ -518,11 +518,11 @@ def test_a_catalog_saved_in_another_layout_is_left_as_it_is(
     assert "update: 0 written, 1 unchanged" in run(root, "update")
     assert po.read_bytes() == saved
 
-    def merged_texts(job: catalog_module.UpdateJob) -> list[catalog_module.Merged]:
+    def merged_texts(job: update_module.UpdateJob) -> list[update_module.Merged]:
         raise AssertionError(f"{job.article.slug} merged again")
 
     with monkeypatch.context() as patched:
-        patched.setattr(catalog_module, "merged_texts", merged_texts)
+        patched.setattr(update_module, "merged_texts", merged_texts)
         assert "update: 0 written, 1 unchanged" in run(root, "update")    # fresh: not merged
     # A change in the source is a change in the catalog: written, in msgcat's layout.
     source = root / "source" / "news" / "torch.md"

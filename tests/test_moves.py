@@ -1,0 +1,229 @@
+"""Articles that swap names or are renamed onto another's name: each catalog starts from the one
+that held its article's text, so every translation and its review state go with the text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+from conftest import msgcat, msgfmt_check
+from typer.testing import CliRunner
+
+from l10n import update as update_module
+from l10n.catalog import says_the_same
+from l10n.cli import app
+from l10n.pofile import format_catalog, parse_catalog
+
+runner = CliRunner()
+
+ALPHA = """\
+# Alpha rises
+
+The first paragraph tells how Alpha began in a small workshop by the river.
+
+- Alpha ran on steam.
+- Alpha moved to electricity.
+
+Its legacy lives on in the people who built it and the towns it connected.
+"""
+
+BETA = """\
+# Beta and the harbour
+
+Beta was a ferry company that grew from one boat into a fleet of twelve.
+
+- Beta crossed the bay twice a day.
+- Beta carried mail before passengers.
+
+The last ferry sailed in the spring, and the harbour kept its name.
+"""
+
+Row = tuple[str, str, bool]   # msgid, msgstr, fuzzy
+
+
+def run(root: Path, *args: str, code: int = 0) -> str:
+    result = runner.invoke(app, ["--root", str(root), *args])
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def swap(source: Path, one: str, other: str) -> None:
+    (source / one).rename(source / "swapping.md")
+    (source / other).rename(source / one)
+    (source / "swapping.md").rename(source / other)
+
+
+def workspace(tmp_path: Path, articles: dict[str, str]) -> Path:
+    root = tmp_path / "site"
+    run(root, "init")
+    config = root / "pyproject.toml"
+    config.write_text(config.read_text().replace('languages = ["en", "zh"]',
+                                                 'languages = ["en", "zh", "fr"]'))
+    for name, text in articles.items():
+        (root / "source" / name).write_text(text, encoding="utf-8")
+    run(root, "extract")
+    run(root, "update")
+    return root
+
+
+def translate(po_path: Path, tag: str, *, fuzzy: int = -1, untranslated: int = -1) -> list[Row]:
+    """Translate every entry (``tag`` + msgid), entry number ``fuzzy`` left a draft under
+    review and number ``untranslated`` left empty; the catalog's live entries afterwards."""
+    catalog = polib.pofile(str(po_path))
+    for number, entry in enumerate(catalog):
+        entry.msgstr = "" if number == untranslated else f"{tag}{entry.msgid}"
+        entry.flags = ["fuzzy"] if number == fuzzy else []
+    catalog.save()
+    return rows(po_path)
+
+
+def rows(po_path: Path) -> list[Row]:
+    return [(e.msgid, e.msgstr, e.fuzzy) for e in polib.pofile(str(po_path)) if not e.obsolete]
+
+
+def obsolete(po_path: Path) -> list[Row]:
+    return [(e.msgid, e.msgstr, e.fuzzy) for e in polib.pofile(str(po_path)) if e.obsolete]
+
+
+def well_formed(po_path: Path) -> None:
+    msgfmt_check(po_path)
+    assert msgcat(po_path) == po_path.read_bytes()
+
+
+def test_two_articles_that_swap_names_keep_every_translation_and_its_review(
+        tmp_path: Path) -> None:
+    root = workspace(tmp_path, {"a.md": ALPHA, "b.md": BETA})
+    zh, fr = root / "locales" / "zh", root / "locales" / "fr"
+    alpha_zh = translate(zh / "a.po", "甲：", fuzzy=2)
+    beta_zh = translate(zh / "b.po", "乙：", untranslated=1)
+    alpha_fr = translate(fr / "a.po", "A : ", fuzzy=0, untranslated=3)
+    beta_fr = rows(fr / "b.po")                  # French Beta: not started at all
+    swap(root / "source", "a.md", "b.md")
+    run(root, "extract")
+    before = {path: path.read_bytes() for path in (root / "locales").rglob("*.po")}
+    checked = run(root, "update", "--check", code=1)
+    assert "out of date: locales/zh/a.po" in checked and "started from" not in checked
+    assert {path: path.read_bytes() for path in (root / "locales").rglob("*.po")} == before
+    output = run(root, "update")
+    for language in ("zh", "fr"):
+        for new, old in (("a", "b"), ("b", "a")):
+            assert (f"locales/{language}/{new}.po: started from locales/{language}/{old}.po, "
+                    "which held its article's text (articles renamed or swapped?)") in output
+    assert rows(zh / "a.po") == beta_zh and rows(zh / "b.po") == alpha_zh
+    assert rows(fr / "a.po") == beta_fr and rows(fr / "b.po") == alpha_fr
+    # Nothing turned into a suggestion or an obsolete entry: each catalog went whole.
+    for po_path in (zh / "a.po", zh / "b.po", fr / "a.po", fr / "b.po"):
+        assert obsolete(po_path) == []
+        assert not any(e.previous_msgid for e in polib.pofile(str(po_path)))
+        well_formed(po_path)
+    heading = polib.pofile(str(zh / "a.po")).find("Beta and the harbour")
+    assert heading.occurrences == [("source/a.md", "1")]
+    again = run(root, "update")
+    assert "started from" not in again and "update: 0 written, 4 unchanged" in again
+
+
+def test_an_article_renamed_onto_a_deleted_articles_name_takes_its_own_catalog(
+        tmp_path: Path) -> None:
+    root = workspace(tmp_path, {"a.md": ALPHA, "b.md": BETA})
+    zh = root / "locales" / "zh"
+    alpha = translate(zh / "a.po", "甲：", fuzzy=1)
+    beta = translate(zh / "b.po", "乙：", fuzzy=3, untranslated=0)
+    beta_bytes = (zh / "b.po").read_bytes()
+    (root / "source" / "a.md").unlink()
+    (root / "source" / "b.md").rename(root / "source" / "a.md")
+    run(root, "extract")
+    output = run(root, "update")
+    assert ("locales/zh/a.po: started from locales/zh/b.po, whose article is gone (moved or "
+            "renamed?)") in output
+    assert rows(zh / "a.po") == beta
+    # Alpha's work stays in a.po as obsolete entries, as an ordinary update would keep it.
+    assert obsolete(zh / "a.po") == alpha
+    assert (zh / "b.po").read_bytes() == beta_bytes      # a translator's file is never touched
+    well_formed(zh / "a.po")
+
+
+def test_a_rewritten_article_no_other_catalog_holds_is_merged_as_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = workspace(tmp_path, {"a.md": ALPHA, "b.md": BETA})
+    zh = root / "locales" / "zh"
+    translate(zh / "a.po", "甲：")
+    rewritten = ALPHA.replace("a small workshop by the river", "a small workshop by the sea")
+    rewritten = rewritten.replace("# Alpha rises", "# Alpha rose quickly").replace(
+        "- Alpha ran on steam.\n- Alpha moved to electricity.\n", "")
+    (root / "source" / "a.md").write_text(rewritten, encoding="utf-8")
+    run(root, "extract")
+    assert "started from" not in run(root, "update")
+    catalog = polib.pofile(str(zh / "a.po"))
+    changed = catalog.find("The first paragraph tells how Alpha began in a small workshop by "
+                           "the sea.")
+    assert changed.fuzzy and changed.msgstr.startswith("甲：") and changed.previous_msgid
+    assert {e.msgid for e in catalog if e.obsolete} == {"Alpha ran on steam.",
+                                                        "Alpha moved to electricity."}
+    # An ordinary edit never costs a look at the workspace's other catalogs.
+    def refuse(*args: object) -> object:
+        raise AssertionError("looked for another catalog")
+
+    monkeypatch.setattr(update_module, "strayed_starts", refuse)
+    (root / "source" / "b.md").write_text(BETA.replace("twelve", "thirteen"), encoding="utf-8")
+    run(root, "extract")
+    run(root, "update")
+    assert polib.pofile(str(zh / "b.po")).find("Beta crossed the bay twice a day.") is not None
+
+
+def test_a_copy_of_an_article_still_in_place_does_not_take_its_catalog(tmp_path: Path) -> None:
+    # Only a catalog whose article is gone or changed is a move's start: a copy kept beside its
+    # original starts empty (translate drafts it from memory, for review in its new place).
+    root = workspace(tmp_path, {"a.md": ALPHA})
+    zh = root / "locales" / "zh"
+    alpha = translate(zh / "a.po", "甲：")
+    alpha_bytes = (zh / "a.po").read_bytes()
+    (root / "source" / "copy.md").write_text(ALPHA + "\nOne more paragraph for the copy.\n",
+                                             encoding="utf-8")
+    run(root, "extract")
+    assert "started from" not in run(root, "update")
+    assert all(msgstr == "" for _, msgstr, _ in rows(zh / "copy.po"))
+    assert (zh / "a.po").read_bytes() == alpha_bytes and rows(zh / "a.po") == alpha
+
+
+def test_a_copy_made_during_a_swap_starts_empty_and_the_swap_still_goes_whole(
+        tmp_path: Path) -> None:
+    root = workspace(tmp_path, {"a.md": ALPHA, "b.md": BETA})
+    zh = root / "locales" / "zh"
+    alpha, beta = translate(zh / "a.po", "甲："), translate(zh / "b.po", "乙：")
+    swap(root / "source", "a.md", "b.md")
+    (root / "source" / "c.md").write_text(ALPHA, encoding="utf-8")   # Alpha's text, a third time
+    run(root, "extract")
+    output = run(root, "update")
+    assert "locales/zh/c.po: started from" not in output
+    assert rows(zh / "a.po") == beta and rows(zh / "b.po") == alpha
+    assert all(msgstr == "" for _, msgstr, _ in rows(zh / "c.po"))
+
+
+def test_a_swap_among_many_articles_reads_every_catalog_before_any_is_replaced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Enough articles that the merges run in worker processes (parallel.MIN_ITEMS).
+    monkeypatch.setenv("L10N_JOBS", "2")
+    others = {f"n{number:02}.md": f"# Note {number}\n\nParagraph number {number} of notes.\n"
+              for number in range(70)}
+    root = workspace(tmp_path, {"a.md": ALPHA, "b.md": BETA, **others})
+    zh = root / "locales" / "zh"
+    alpha, beta = translate(zh / "a.po", "甲："), translate(zh / "b.po", "乙：", fuzzy=0)
+    swap(root / "source", "a.md", "b.md")
+    run(root, "extract")
+    (root / ".l10n" / "state.json").unlink()     # every catalog due: the merges fan out
+    run(root, "update")
+    assert rows(zh / "a.po") == beta and rows(zh / "b.po") == alpha
+
+
+def test_comparing_with_the_catalog_on_disk_leaves_it_as_it_was() -> None:
+    entry = '\n#. paragraph\nmsgid "a"\nmsgstr "甲"\n'
+    language, charset = '"Language: zh\\n"\n', '"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    previous = parse_catalog(f'msgid ""\nmsgstr ""\n{language}{charset}{entry}', "zh.po")
+    merged = parse_catalog(f'msgid ""\nmsgstr ""\n{charset}{language}{entry}', "zh.po")
+    order = list(previous.metadata)
+    assert order == ["Language", "Content-Type"] and list(merged.metadata) != order
+    assert says_the_same(merged, previous, format_catalog(merged))
+    assert list(previous.metadata) == order              # the caller's catalog is untouched
+    previous.find("a").msgstr = "乙"
+    assert not says_the_same(merged, previous, format_catalog(merged))

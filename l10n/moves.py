@@ -4,7 +4,8 @@ renamed, or swapped names with another, so translators' work and its review go w
 Two cases reach here from ``update.update``:
 
 - a new catalog (its article's path is new) starts from an orphaned catalog, one no article
-  owns any more, that holds enough of its template's text (``moved_from``);
+  owns any more, or one whose article took another's text in this run (a chain of renames),
+  that holds enough of its template's text (``moved_from``);
 - an existing catalog whose template now shares little with what it holds (two articles swapped
   names, or one was renamed onto another's old name) starts from whichever catalog of its
   language held that text before the run (``strayed_starts``).
@@ -48,17 +49,24 @@ def holds_little(template: polib.POFile, catalog: polib.POFile) -> bool:
     return text_share(_msgids(template), _msgids(catalog)) < MOVED_SHARE
 
 
-def moved_from(project: Project, new: dict[str, list[Article]],
-               articles: Sequence[Article]) -> Starts:
-    """slug -> language -> the orphaned catalog each new catalog (``new``: language -> the
-    articles whose catalog is missing) should start from, where one qualifies: of the catalogs
-    in that language no article of ``articles`` (every article of the workspace) owns, the one
-    holding the largest share of the new template's text, when that share is at least
-    ``MOVED_SHARE``."""
+def moved_from(project: Project, new: dict[str, list[Article]], articles: Sequence[Article],
+               changing: Mapping[str, Sequence[Article]]) -> Starts:
+    """slug -> language -> the catalog each new catalog (``new``: language -> the articles whose
+    catalog is missing) should start from, where one qualifies: of the catalogs in that language
+    no article of ``articles`` (every article of the workspace) owns, or whose article took
+    another's text in this run (of ``changing``, the articles whose existing catalog is due: a
+    catalog that now holds little of its template, as a.po when a.md became c.md and b.md took
+    its name), the one holding the largest share of the new template's text, when that share is
+    at least ``MOVED_SHARE``."""
     slugs = {language: [article.slug for article in missing] for language, missing in new.items()}
-    owned = {language: {project.catalog_path(language, article.slug) for article in articles}
-             for language in new}
-    return _starts(project, slugs, owned)
+    due = [(project, language, article) for language in new
+           for article in changing.get(language, ())]
+    lost = {project.catalog_path(language, article.slug)
+            for (_, language, article), gone in zip(due, ordered_map(_lost_its_text, due))
+            if gone}
+    excluded = {language: {project.catalog_path(language, article.slug)
+                           for article in articles} - lost for language in new}
+    return _starts(project, slugs, excluded)
 
 
 def strayed_starts(project: Project, strays: dict[str, list[str]],
@@ -135,6 +143,19 @@ def with_obsolete(start: polib.POFile, own: polib.POFile) -> polib.POFile:
             gone.obsolete = True
             combined.append(gone)
     return combined
+
+
+def _lost_its_text(due: tuple[Project, str, Article]) -> bool:
+    """Whether the article's catalog in the language holds little of its template's text (a
+    broken one does not count: the merge names its error)."""
+    project, language, article = due
+    template_path = project.template_path(article.slug)
+    path = project.catalog_path(language, article.slug)
+    try:
+        return holds_little(read_catalog(template_path, project.relative(template_path)),
+                            read_catalog(path, project.relative(path)))
+    except CatalogError:
+        return False
 
 
 def _live_msgids(shown: tuple[Path, str]) -> list[str]:

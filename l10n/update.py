@@ -148,6 +148,7 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
     glossary_print = file_digest(project.glossary_path)
     due_by_article: list[tuple[Article, dict[str, tuple[str, str]]]] = []
     new: dict[str, list[Article]] = {}   # language -> articles whose catalog is missing
+    changing: dict[str, list[Article]] = {}   # language -> articles whose catalog is due
     for article in articles:
         template_path = project.template_path(article.slug)
         if not template_path.exists():
@@ -164,11 +165,10 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
                 report.unchanged += 1
                 continue
             due[language] = (key, inputs)
-            if seen == MISSING:
-                new.setdefault(language, []).append(article)
+            (new if seen == MISSING else changing).setdefault(language, []).append(article)
         if due:
             due_by_article.append((article, due))
-    starts = moved_from(project, new, articles) if new else {}
+    starts = moved_from(project, new, articles, changing) if new else {}
     stale: list[tuple[UpdateJob, list[tuple[str, str]]]] = []   # a job, and its (key, inputs)s
     for article, due in due_by_article:
         job = UpdateJob(project, article, tuple(due), glossary, starts.get(article.slug, {}))
@@ -211,7 +211,8 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
                     created.add(project.catalog_path(language, job.article.slug))
                 settle(job, language, key, inputs, merged)
         # The batch renames its files as it closes: every catalog is still as the run found it.
-        for pending, start in restarted(project, strays, created):
+        handed_on = {start for by_language in starts.values() for start in by_language.values()}
+        for pending, start in restarted(project, strays, created, handed_on):
             if start is not None and not check and pending.merged.text is not None:
                 report.started.append(started_line(project, pending.language,
                                                    pending.job.article.slug, start, articles))
@@ -227,19 +228,21 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
     return report
 
 
-def restarted(project: Project, strays: Sequence[Pending],
-              created: Collection[Path]) -> list[tuple[Pending, Path | None]]:
+def restarted(project: Project, strays: Sequence[Pending], created: Collection[Path],
+              handed_on: Collection[Path]) -> list[tuple[Pending, Path | None]]:
     """Each strayed catalog (one that holds little of its template's text), merged again from
     the catalog that held the text before this run, with that catalog; or as it was, with None,
     when no catalog held enough of it. A catalog replaced so keeps its own translated entries as
-    obsolete ones, unless another catalog starts from it (two articles swapped names)."""
+    obsolete ones, unless another catalog starts from it (two articles swapped names; or, in
+    ``handed_on``, a new catalog started from it)."""
     if not strays:
         return []
     wanted: dict[str, list[str]] = {}
     for pending in strays:
         wanted.setdefault(pending.language, []).append(pending.job.article.slug)
     starts = strayed_starts(project, wanted, created)
-    handed_on = {start for by_language in starts.values() for start in by_language.values()}
+    handed_on = {*handed_on, *(start for by_language in starts.values()
+                               for start in by_language.values())}
     again: list[UpdateJob] = []
     for pending in strays:
         job, language = pending.job, pending.language

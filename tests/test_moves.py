@@ -143,6 +143,28 @@ def test_an_article_renamed_onto_a_deleted_articles_name_takes_its_own_catalog(
     well_formed(zh / "a.po")
 
 
+def test_a_chain_of_renames_takes_each_catalog_to_its_text(tmp_path: Path) -> None:
+    # a.md becomes c.md (a new name) and b.md takes a.md's: c.po starts from a.po, which held
+    # Alpha before this run, and a.po from b.po, whose article is gone.
+    root = workspace(tmp_path, {"a.md": ALPHA, "b.md": BETA})
+    zh = root / "locales" / "zh"
+    alpha = translate(zh / "a.po", "甲：", fuzzy=1)
+    beta = translate(zh / "b.po", "乙：", untranslated=2)
+    (root / "source" / "a.md").rename(root / "source" / "c.md")
+    (root / "source" / "b.md").rename(root / "source" / "a.md")
+    run(root, "extract")
+    output = run(root, "update")
+    assert ("locales/zh/c.po: started from locales/zh/a.po, which held its article's text "
+            "(articles renamed or swapped?)") in output
+    assert ("locales/zh/a.po: started from locales/zh/b.po, whose article is gone (moved or "
+            "renamed?)") in output
+    assert rows(zh / "c.po") == alpha and rows(zh / "a.po") == beta
+    assert obsolete(zh / "a.po") == []      # Alpha's work went to c.po: no second copy
+    for po_path in (zh / "a.po", zh / "c.po"):
+        well_formed(po_path)
+    assert "started from" not in run(root, "update")
+
+
 def test_a_rewritten_article_no_other_catalog_holds_is_merged_as_before(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = workspace(tmp_path, {"a.md": ALPHA, "b.md": BETA})
@@ -192,9 +214,13 @@ def test_a_copy_made_during_a_swap_starts_empty_and_the_swap_still_goes_whole(
     zh = root / "locales" / "zh"
     alpha, beta = translate(zh / "a.po", "甲："), translate(zh / "b.po", "乙：")
     swap(root / "source", "a.md", "b.md")
-    # Alpha's text once more, in a catalog made (empty) by this run that sorts before a.po, so
-    # it would win a tie with the catalog that holds Alpha's work were it a candidate.
-    (root / "source" / "a-copy.md").write_text(ALPHA, encoding="utf-8")
+    # Alpha's text inside a longer new article (so no catalog holds half of it): a catalog made
+    # (empty) by this run that holds all of Alpha's msgids and sorts before a.po, so it would
+    # win a tie with the catalog that holds Alpha's work were it a candidate.
+    longer = ALPHA + "".join(f"\nA new paragraph, number {n}, that only the longer article has, "
+                             "about the river, the workshop and the people around them.\n"
+                             for n in range(4))
+    (root / "source" / "a-copy.md").write_text(longer, encoding="utf-8")
     run(root, "extract")
     output = run(root, "update")
     assert "locales/zh/a-copy.po: started from" not in output

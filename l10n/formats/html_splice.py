@@ -3,12 +3,14 @@
 ``splice`` edits the original text at source positions (found by a small tokenizer, cross-checked
 against lxml's tree), so every byte it does not translate is kept. ``apply`` makes the same changes
 to the lxml tree; ``shape`` lets ``html.render`` check that the spliced text parses to that tree,
-and ``serialize`` is the edition when it does not. They sit side by side so the agreement can be
+and ``serialize`` is the edition when it does not. An end tag libxml2 ignores (a stray one) is
+no boundary of a text: the splice keeps it, before the translation of the text it was in. They sit side by side so the agreement can be
 checked by reading.
 """
 
 from __future__ import annotations
 
+import bisect
 import html as _html
 import re
 from dataclasses import dataclass, field
@@ -19,7 +21,13 @@ from lxml import etree
 
 from l10n.formats.html_markup import placeholder_tokens
 from l10n.formats.html_nodes import VOID, WS, Attr, Item, Run, escape, is_element, opaque
-from l10n.formats.html_tokens import LXML_UNKNOWN_VOID, implied_ends, tags
+from l10n.formats.html_tokens import (
+    LXML_UNKNOWN_VOID,
+    closed_by_start,
+    ended_by,
+    implied_ends,
+    tags,
+)
 
 
 class Unpositioned(Exception):
@@ -158,11 +166,13 @@ class _Tag:
 
 @dataclass
 class _Positions:
-    """Where each element's start and end tags, and each comment, sit in the source text."""
+    """Where each element's start and end tags, and each comment, sit in the source text; and
+    the stray end tags, which libxml2 ignores (``strays``: start offset to end offset)."""
 
     text: str
     tags: dict[Any, _Tag] = field(default_factory=dict)
     comments: dict[Any, tuple[int, int]] = field(default_factory=dict)
+    strays: dict[int, int] = field(default_factory=dict)
 
     def start_of(self, node: Any) -> int:
         if not is_element(node):
@@ -183,8 +193,41 @@ class _Positions:
         return self.next_token(after) if trailing else after
 
     def next_token(self, pos: int) -> int:
-        match = _NEXT.search(self.text, pos)
-        return match.start() if match else len(self.text)
+        """The offset of the next tag or comment from ``pos`` on; a stray end tag is not one:
+        the text on both sides of it is one text in the tree."""
+        while (match := _NEXT.search(self.text, pos)) is not None:
+            end = self.strays.get(match.start())
+            if end is None:
+                return match.start()
+            pos = end
+        return len(self.text)
+
+    def strays_in(self, start: int, stop: int) -> list[tuple[int, int]]:
+        """The stray end tags between ``start`` and ``stop``, in order."""
+        starts = self._stray_starts
+        first = bisect.bisect_left(starts, start)
+        last = bisect.bisect_left(starts, stop)
+        return [(at, self.strays[at]) for at in starts[first:last] if self.strays[at] <= stop]
+
+    def skip_strays(self, pos: int, stop: int) -> int:
+        """``pos`` moved past the white space and stray end tags that follow it (not past
+        ``stop``)."""
+        while pos < stop:
+            if self.text[pos] in WS:
+                pos += 1
+            elif pos in self.strays and self.strays[pos] <= stop:
+                pos = self.strays[pos]
+            else:
+                break
+        return pos
+
+    def stray_ending_at(self, pos: int) -> int | None:
+        """The start of the stray end tag that ends at ``pos``, if one does."""
+        return self._stray_ends.get(pos)
+
+    def __post_init__(self) -> None:
+        self._stray_starts = sorted(self.strays)
+        self._stray_ends = {end: at for at, end in self.strays.items()}
 
     def tag_of(self, node: Any) -> _Tag:
         tag = self.tags.get(node)
@@ -206,6 +249,8 @@ def _positions(text: str, tree: Any) -> _Positions:
     comments: list[tuple[int, int]] = []
     lines: list[int] = []
     open_tags: list[_Tag] = []
+    names: list[str] = []                   # their names
+    strays: dict[int, int] = {}
     pos, line = 0, 1
     for match in tags(text):
         line += text.count("\n", pos, match.end())
@@ -216,22 +261,32 @@ def _positions(text: str, tree: Any) -> _Positions:
             continue
         end_name = match.group("end")
         if end_name is not None:
-            end_name = end_name.lower()
-            for depth in range(len(open_tags) - 1, -1, -1):
-                if open_tags[depth].name == end_name:
-                    open_tags[depth].close = (match.start(), match.end())
-                    del open_tags[depth:]
-                    break
+            depth = ended_by(names, end_name.lower())
+            if depth is None:
+                strays[match.start()] = match.end()
+            else:
+                open_tags[depth].close = (match.start(), match.end())
+                del open_tags[depth:]
+                del names[depth:]
             continue
         tag = _Tag(match.group("start").lower(), match.start(), match.end())
         # Ended without an end tag of their own (``<p>one<li>``: the ``<p>``, as libxml2 reads
         # it): a later stray one (``two</p>``) is not theirs.
-        del open_tags[len(open_tags) - len(implied_ends([t.name for t in open_tags], tag.name)):]
+        # Then those libxml2 ends at this start tag (``<b>one<p>``: the ``<b>``; ``</b>`` is stray).
+        ended = len(implied_ends(names, tag.name))
+        if ended:
+            del open_tags[-ended:]
+            del names[-ended:]
+        ended = closed_by_start(names, tag.name)
+        if ended:
+            del open_tags[-ended:]
+            del names[-ended:]
         found.append(tag)
         lines.append(line)
         if tag.name not in VOID:
             open_tags.append(tag)
-    result = _Positions(text)
+            names.append(tag.name)
+    result = _Positions(text, strays=strays)
     index = 0
     for element in tree.getroot().iter(etree.Element):
         for ahead in range(index, min(index + 4, len(found))):
@@ -328,18 +383,23 @@ def _run_edit(where: _Positions, run: Run, translation: str,
     lead = getattr(run.holder, run.lead_attr) or ""
     start = left
     if lead:
-        while start < len(text) and text[start] in WS:
-            start += 1
+        # A stray end tag before the text (``<p></b>Text``) stays where it is, as white space.
+        start = where.skip_strays(start, len(text))
     last = (run.nodes[-1].tail if run.nodes else lead) or ""
     after = where.end_of(run.nodes[-1]) if run.nodes else left
     if run.container.tag == "title" and where.tag_of(run.container).close is not None:
         stop = where.tag_of(run.container).close[0]  # type: ignore[index]
     else:
         stop = where.next_token(after) if last else after
-    while stop > max(after, start) and text[stop - 1] in WS:
-        stop -= 1
-    out: list[str] = []
+    while stop > max(after, start):
+        if text[stop - 1] in WS:
+            stop -= 1
+        elif (stray := where.stray_ending_at(stop)) is not None:
+            stop = stray
+        else:
+            break
     tokens = list(placeholder_tokens(translation))
+    out = _strays_kept(where, run, tokens, start, stop)
     for at, (kind, value) in enumerate(tokens):
         if kind == "text":
             out.append(escape(value))
@@ -357,6 +417,43 @@ def _run_edit(where: _Positions, run: Run, translation: str,
             out.append(text[where.start_of(node):where.end_of(node)])
     return start, stop, "".join(out)
 
+
+
+def _strays_kept(where: _Positions, run: Run, tokens: list[tuple[str, str]], start: int,
+                 stop: int) -> list[str]:
+    """The stray end tags inside the text a translation replaces, to be written before it:
+    libxml2 ignores them there as it did where they were (the elements open at the start of a
+    run stay open through it), and the edition keeps their bytes. Those inside an element
+    copied whole go with it. Every other end tag there must be one the translation writes
+    back (the end tag of one of the run's elements); one that is neither, an end tag libxml2
+    did not read as ``_positions`` did, is ``Unpositioned``: it would be lost."""
+    text = where.text
+    slashes = text.count("</", start, stop)
+    if not slashes:
+        return []
+    written = 0
+    for node in run.names.values():
+        if is_element(node) and not opaque(node):
+            close = where.tag_of(node).close
+            written += close is not None and start <= close[0] < stop
+    strays = where.strays_in(start, stop)
+    if not strays and slashes == written:
+        return []                       # every end tag there is one the translation writes
+    copied = [(where.start_of(node), where.end_of(node)) for kind, value in tokens
+              if kind != "text" and kind != "close"
+              for node in [run.names[value]] if not is_element(node) or opaque(node)]
+
+    def outside(at: int) -> bool:
+        return not any(first <= at < last for first, last in copied)
+
+    kept = [(at, end) for at, end in strays if outside(at)]
+    ends = sum(1 for match in _END_TAG.finditer(text, start, stop) if outside(match.start()))
+    if ends != len(kept) + written:
+        raise Unpositioned("end tag", run.line)
+    return [text[at:end] for at, end in kept]
+
+
+_END_TAG = re.compile(r"</[A-Za-z]")
 
 
 def _left_open(where: _Positions, run: Run, rest: list[tuple[str, str]]) -> bool:

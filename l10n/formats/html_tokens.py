@@ -84,15 +84,17 @@ def parser_text(text: str) -> str:
     as HTML's parser ends them: libxml2 ends ``<b>`` there, but nests the rest of the document
     in an open ``<em>``, ``<a>`` or ``<span>``, which takes the sentence apart. The blocks such a
     tag ends (``<p>one<li>two``: the ``<p>``) are ended here too, as libxml2 ends them, so that
-    an inline element left open after them is seen in the block it is open in."""
+    an inline element left open after them is seen in the block it is open in; so are the
+    inline elements it ends at a start tag (``closed_by_start``), and an end tag ends only what
+    it ends in libxml2 (``ended_by``: a stray one, ignored there, ends nothing)."""
     out: list[str] = []
     pos = 0
     open_tags: list[str] = []
     for match in tags(text):
         if match.group("end") is not None:
-            name = match.group("end").lower()
-            if name in open_tags:
-                del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name):]
+            depth = ended_by(open_tags, match.group("end").lower())
+            if depth is not None:
+                del open_tags[depth:]
         if not match.group("start"):
             continue
         name = match.group("start").lower()
@@ -107,6 +109,7 @@ def parser_text(text: str) -> str:
                 out.extend(f"</{tag}>" for tag in inline)
                 pos = match.start()
             del open_tags[-len(ended):]
+        del open_tags[len(open_tags) - closed_by_start(open_tags, name):]
         if name in LXML_UNKNOWN_VOID and not match.group().endswith("/>"):
             out.append(text[pos:match.end() - 1])
             out.append(" />")  # the space: an unquoted value would take the slash
@@ -115,6 +118,47 @@ def parser_text(text: str) -> str:
             open_tags.append(name)
     out.append(text[pos:])
     return "".join(out)
+
+
+# libxml2's end-tag priorities: an end tag ends the element it names only when no element of a
+# higher priority is open inside that one (``<b><div>x</b>``: the ``</b>`` is ignored).
+_END_PRIORITY = {"div": 150, "td": 160, "th": 160, "tr": 170, "thead": 180, "tbody": 180,
+                 "tfoot": 180, "table": 190, "head": 200, "body": 200, "html": 220}
+
+
+def ended_by(open_tags: list[str], name: str) -> int | None:
+    """The depth in ``open_tags`` (outermost first) of the element the end tag ``name`` ends, as
+    libxml2 reads it; None for an end tag it ignores: one that names no open element, or one
+    an element of a higher priority (``<div>``, ``<td>``, ``<table>``…) open inside it hides."""
+    priority = _END_PRIORITY.get(name, 100)
+    for depth in range(len(open_tags) - 1, -1, -1):
+        if open_tags[depth] == name:
+            return depth
+        if _END_PRIORITY.get(open_tags[depth], 100) > priority:
+            return None
+    return None
+
+
+# The inline elements libxml2 ends when one of these start tags comes while they are the
+# innermost open element (its table of start tags that close elements, inline part): a later end
+# tag of theirs is a stray one.
+_FONTSTYLE = frozenset(["tt", "i", "b", "u", "s", "strike", "big", "small"])
+_CELL_CLOSES = frozenset(["span", "font", "a", "b", "i", "u"])
+_START_CLOSES = {"p": _FONTSTYLE, "td": _CELL_CLOSES, "th": _CELL_CLOSES,
+                 "center": frozenset(["font", "b", "i"]), "table": frozenset(["a"]),
+                 "fieldset": frozenset(["a"]), "a": frozenset(["a"])}
+
+
+def closed_by_start(open_tags: list[str], name: str) -> int:
+    """How many of the innermost elements of ``open_tags`` libxml2 ends at the start tag
+    ``name`` (``<b>one<p>``: the ``<b>``), one after the other while the next is one it ends."""
+    closes = _START_CLOSES.get(name)
+    if closes is None:
+        return 0
+    count = 0
+    while count < len(open_tags) and open_tags[-1 - count] in closes:
+        count += 1
+    return count
 
 
 # Where libxml2 puts a block an inline element left open does not end (see ``parse``).

@@ -17,17 +17,27 @@ language is barely started still counts, so a move is recognised in every langua
 from __future__ import annotations
 
 import copy
+import os
 from collections import Counter
 from collections.abc import Collection, Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 
-from l10n.catalog import is_translated
+from l10n.catalog import PROVENANCE_PREFIXES, REJECTED_PREFIX, is_approved, is_translated
 from l10n.errors import CatalogError
 from l10n.parallel import ordered_map
-from l10n.pofile import read_catalog
+from l10n.pofile import (
+    catalog_text,
+    format_catalog,
+    parse_catalog,
+    read_catalog,
+    read_catalog_seen,
+)
 from l10n.project import Article, Project
+from l10n.report import plural
+from l10n.state import State, digest
 
 # A catalog starts from another that holds at least this share of its template's text; an
 # existing catalog holding less than this share of its own template's text has lost its article
@@ -178,3 +188,162 @@ def _template_msgids(project: Project, slug: str, cache: dict[str, set[str]]) ->
 
 def _msgids(entries: Iterable[polib.POEntry]) -> set[str]:
     return {entry.msgid for entry in entries if entry.msgid}
+
+
+# -- work saved into an orphan after its text moved ------------------------------------------
+
+# State key of an orphaned catalog (+ its path): the digest of its bytes when ``update`` last
+# carried its work. A cache: lost, the carry runs again and takes nothing twice.
+CARRIED_KEY = "carried:"
+
+
+@dataclass(frozen=True)
+class Carry:
+    """Approved entries that orphaned catalogs hold and the live catalog their text moved to
+    lacks: the live catalog with them, to be written only over the bytes it was read from."""
+
+    live: Path
+    seen: str     # file_digest of the live catalog as read
+    text: str     # the live catalog with the entries taken
+    taken: tuple[tuple[Path, int], ...]   # each orphan that gave entries, and how many
+    records: dict[str, str]   # state key -> orphan digest, to record once ``text`` is written
+
+
+def orphan_carries(project: Project, state: State, *, languages: Iterable[str],
+                   articles: Sequence[Article],
+                   handed_on: Collection[Path]) -> tuple[list[Carry], dict[str, str]]:
+    """The carries due from orphaned catalogs (in ``languages``' folders, owned by none of
+    ``articles``, every article of the workspace) whose bytes changed since ``update`` last
+    carried them; and the state records of the changed orphans that give nothing (no live
+    catalog holds their text, they are broken, or their approved work is there already).
+
+    Each changed orphan goes to the live catalog of its language holding the largest share of
+    its live msgids' text, at least ``MOVED_SHARE`` (``best_starts``). An orphan that is one
+    of ``handed_on`` (a new catalog started from it in this run) has nothing to give. Costs a
+    walk of the folders and a digest per orphan when no orphan changed."""
+    carries: list[Carry] = []
+    settled: dict[str, str] = {}
+    owned = {f"{article.slug}.po" for article in articles}   # as catalog_path lays them out
+    for language in languages:
+        folder = str(project.locales_dir / language)
+        changed: dict[str, tuple[Path, polib.POFile, str]] = {}   # slug -> orphan, read
+        for name in _po_files(folder):
+            if name[len(folder) + 1:].replace(os.sep, "/") in owned:
+                continue
+            path = Path(name)
+            key = CARRIED_KEY + project.relative(path)
+            try:
+                data = path.read_bytes()
+            except OSError:   # gone since the folder was listed
+                continue
+            seen = digest(data)
+            if state.fresh(key, seen):
+                continue
+            if path in handed_on:
+                settled[key] = seen
+                continue
+            try:
+                orphan = parse_catalog(catalog_text(data, key), project.relative(path))
+            except CatalogError:
+                settled[key] = seen   # a backup or a conflict: looked at again once it changes
+                continue
+            slug = path.relative_to(project.locales_dir / language).with_suffix("").as_posix()
+            changed[slug] = (path, orphan, seen)
+        if not changed:
+            continue
+        wanted = {slug: {entry.msgid for entry in orphan if entry.msgid and not entry.obsolete}
+                  for slug, (_, orphan, _) in changed.items()}
+        candidates = sorted(project.catalog_path(language, article.slug) for article in articles
+                            if language in project.target_languages(article))
+        matched = best_starts(project, language, wanted, candidates)
+        by_live: dict[Path, list[str]] = {}
+        for slug in sorted(changed):
+            if slug in matched:
+                by_live.setdefault(matched[slug], []).append(slug)
+            else:
+                path, _, seen = changed[slug]
+                settled[CARRIED_KEY + project.relative(path)] = seen
+        for live, slugs in sorted(by_live.items()):
+            catalog, live_seen = read_catalog_seen(live, project.relative(live))
+            taken: list[tuple[Path, int]] = []
+            records: dict[str, str] = {}
+            for slug in slugs:
+                path, orphan, seen = changed[slug]
+                records[CARRIED_KEY + project.relative(path)] = seen
+                count = take_approved(orphan, catalog)
+                if count:
+                    taken.append((path, count))
+            if taken:
+                carries.append(Carry(live, live_seen, format_catalog(catalog), tuple(taken),
+                                     records))
+            else:
+                settled.update(records)
+    return carries, settled
+
+
+def take_approved(orphan: polib.POFile, live: polib.POFile) -> int:
+    """Put into ``live`` each approved entry of ``orphan`` whose msgctxt and msgid a live entry
+    has that is untranslated, or a draft, and bears no reviewer's rejection; return how many.
+    The entry taken is approved, with the orphan's msgstr (its plurals, translator comment and
+    the note of where its text came from), and keeps its references and other extracted
+    comments; an approved entry of ``live`` is never changed."""
+    # review_notes imports hashlib (and OpenSSL with it): loaded when there is work to take
+    from l10n.review_notes import approve_entry
+
+    approved = {(entry.msgctxt, entry.msgid): entry for entry in orphan
+                if entry.msgid and _approved(entry)}
+    count = 0
+    for entry in live:
+        source = approved.get((entry.msgctxt, entry.msgid))
+        if (source is None or entry.obsolete or entry.msgid_plural != source.msgid_plural
+                or (is_translated(entry) and not entry.fuzzy)
+                or any(line.startswith(REJECTED_PREFIX)
+                       for line in entry.comment.splitlines())):
+            continue
+        approve_entry(entry)
+        entry.msgstr = source.msgstr
+        entry.msgstr_plural = dict(source.msgstr_plural)
+        entry.tcomment = source.tcomment or entry.tcomment
+        # The note of where a text came from goes with the text (a machine draft's note would
+        # tell the reviewer the orphan's text was the machine's, edited).
+        entry.comment = "\n".join(
+            [line for line in entry.comment.splitlines()
+             if not line.startswith(PROVENANCE_PREFIXES)]
+            + [line for line in source.comment.splitlines()
+               if line.startswith(PROVENANCE_PREFIXES)])
+        count += 1
+    return count
+
+
+def carried_lines(project: Project, carry: Carry) -> list[str]:
+    """What ``update`` says of a carry, a line per orphan that gave entries."""
+    return [f"{project.relative(carry.live)}: took "
+            f"{plural(count, 'approved entry', 'approved entries')} from "
+            f"{project.relative(orphan)}, whose article is gone"
+            for orphan, count in carry.taken]
+
+
+def _approved(entry: polib.POEntry) -> bool:
+    """``is_approved``, for a plural entry too (every form translated)."""
+    if entry.msgid_plural:
+        return (not entry.obsolete and not entry.fuzzy and bool(entry.msgstr_plural)
+                and all(entry.msgstr_plural.values()))
+    return is_approved(entry)
+
+
+def _po_files(folder: str) -> list[str]:
+    """The paths of the ``.po`` files under ``folder``, at any depth (os.scandir: a tenth of
+    what ``Path.rglob`` costs on a thousand catalogs)."""
+    found: list[str] = []
+    folders = [folder]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                    elif entry.name.endswith(".po"):
+                        found.append(entry.path)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+    return found

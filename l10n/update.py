@@ -20,10 +20,12 @@ from l10n.catalog import (
     says_the_same,
     update_catalog,
 )
-from l10n.errors import CatalogError
+from l10n.errors import CatalogChanged, CatalogError
 from l10n.moves import (
+    carried_lines,
     holds_little,
     moved_from,
+    orphan_carries,
     started_line,
     strayed_starts,
     with_obsolete,
@@ -35,6 +37,7 @@ from l10n.pofile import (
     format_catalog,
     parse_catalog,
     read_catalog,
+    write_catalog_over,
 )
 from l10n.project import Article, Project
 from l10n.report import StepReport
@@ -176,6 +179,7 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
         if not check:   # said once, when the catalog is written (notes are said every run)
             report.started += [started_line(project, language, article.slug, start, articles)
                                for language, start in job.starts.items()]
+    handed_on = {start for by_language in starts.values() for start in by_language.values()}
     results = ordered_map(merged_texts, [job for job, _ in stale])
     # Translators' work reaches the disk (one flush for all) before any of it is replaced; a new
     # catalog holds nothing to lose yet and is written at once. A catalog that changed on disk
@@ -211,7 +215,6 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
                     created.add(project.catalog_path(language, job.article.slug))
                 settle(job, language, key, inputs, merged)
         # The batch renames its files as it closes: every catalog is still as the run found it.
-        handed_on = {start for by_language in starts.values() for start in by_language.values()}
         for pending, start in restarted(project, strays, created, handed_on):
             if start is not None and not check and pending.merged.text is not None:
                 report.started.append(started_line(project, pending.language,
@@ -223,9 +226,43 @@ def update(project: Project, *, languages: Sequence[str] | None = None,
         del done[path]
     for key, fingerprint in done.values():
         state.record(key, fingerprint)
+    _carry(project, state, report, languages=languages, articles=articles, handed_on=handed_on,
+           check=check)
     if not check:
         state.save()
     return report
+
+
+def _carry(project: Project, state: State, report: StepReport, *,
+           languages: Sequence[str] | None, articles: Sequence[Article],
+           handed_on: Collection[Path], check: bool) -> None:
+    """Approved work saved into an orphaned catalog after its text moved goes to the live
+    catalog that holds the text now (``moves.orphan_carries``), written only over the bytes the
+    carry read; the orphan itself is never written."""
+    carries, settled = orphan_carries(
+        project, state, languages=project.settings.languages if languages is None else languages,
+        articles=articles, handed_on=handed_on)
+    for key, seen in settled.items():
+        state.record(key, seen)
+    for carry in carries:
+        shown = project.relative(carry.live)
+        if not check:
+            try:
+                write_catalog_over(carry.live, carry.text, seen=carry.seen, shown=shown,
+                                   hint="run `l10n update` again")
+            except CatalogChanged as error:
+                report.errors.append(str(error))
+                continue
+            report.started += carried_lines(project, carry)
+        if shown not in report.written:
+            report.written.append(shown)
+            # The merge counted it unchanged, unless it refused to write over it.
+            if not any(error.startswith(f"{shown}:") for error in report.errors):
+                report.unchanged -= 1
+        if check:
+            continue
+        for key, seen in carry.records.items():
+            state.record(key, seen)
 
 
 def restarted(project: Project, strays: Sequence[Pending], created: Collection[Path],

@@ -3,6 +3,7 @@ that held its article's text, so every translation and its review state go with 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import polib
@@ -10,10 +11,12 @@ import pytest
 from conftest import msgcat, msgfmt_check
 from typer.testing import CliRunner
 
+from l10n import moves
 from l10n import update as update_module
 from l10n.catalog import says_the_same
 from l10n.cli import app
 from l10n.pofile import format_catalog, parse_catalog
+from l10n.project import Project
 
 runner = CliRunner()
 
@@ -255,3 +258,131 @@ def test_comparing_with_the_catalog_on_disk_leaves_it_as_it_was() -> None:
     assert list(previous.metadata) == order              # the caller's catalog is untouched
     previous.find("a").msgstr = "乙"
     assert not says_the_same(merged, previous, format_catalog(merged))
+
+
+# -- work saved into the old catalog after the move ---------------------------------------
+
+FIRST = "The first paragraph tells how Alpha began in a small workshop by the river."
+LEGACY = "Its legacy lives on in the people who built it and the towns it connected."
+
+
+def edit(po_path: Path, changes: dict[str, tuple[str, bool]], *, note: str = "") -> None:
+    """Give each msgid of ``changes`` its (msgstr, fuzzy), with the extracted ``note`` added."""
+    catalog = polib.pofile(str(po_path))
+    for msgid, (msgstr, fuzzy) in changes.items():
+        entry = catalog.find(msgid)
+        entry.msgstr, entry.flags = msgstr, ["fuzzy"] if fuzzy else []
+        if note:
+            entry.comment = f"{entry.comment}\n{note}"
+    catalog.save()
+
+
+def moved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A workspace whose a.md (translated into zh, one draft, one entry left empty; French not
+    started) moved to news/a.md, and was updated once."""
+    root = workspace(tmp_path, {"a.md": ALPHA, "b.md": BETA})
+    translate(root / "locales" / "zh" / "a.po", "甲：", fuzzy=2, untranslated=3)
+    (root / "source" / "news").mkdir()
+    (root / "source" / "a.md").rename(root / "source" / "news" / "a.md")
+    run(root, "extract")
+    matched: list[str] = []   # whose text was looked for in other catalogs
+    best_starts = moves.best_starts
+
+    def recording(project: Project, language: str, wanted: dict[str, set[str]],
+                  candidates: Sequence[Path]) -> dict[str, Path]:
+        matched.extend(wanted)
+        return best_starts(project, language, wanted, candidates)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(moves, "best_starts", recording)
+        output = run(root, "update")
+    assert "locales/zh/news/a.po: started from locales/zh/a.po" in output and "took" not in output
+    # The orphans the new catalogs just started from are not matched again.
+    assert matched == ["news/a", "news/a"]
+    return root
+
+
+def test_work_approved_in_the_old_catalog_after_a_move_reaches_the_new_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = moved(tmp_path, monkeypatch)
+    zh, fr = root / "locales" / "zh", root / "locales" / "fr"
+    # Weblate still points at the old catalogs: there a translator approves the draft, fills the
+    # empty entry, rewrites an approved one, and starts French.
+    edit(zh / "a.po", {"Alpha ran on steam.": ("甲：蒸汽", False),
+                       "Alpha moved to electricity.": ("甲：电", False),
+                       LEGACY: ("甲：改写", False)})
+    edit(fr / "a.po", {"Alpha rises": ("L'essor d'Alpha", False),
+                       "Alpha ran on steam.": ("À vapeur", True)})      # a draft: not taken
+    # Meanwhile in the new catalog: a machine draft, and a draft a reviewer rejected.
+    edit(zh / "news" / "a.po", {FIRST: ("机：first", True)},
+         note="machine translation: google (0a1b2c3d)")
+    edit(zh / "news" / "a.po", {"Alpha moved to electricity.": ("", False)},
+         note="rejected: machine translation: google")
+    for po_path in (zh / "news" / "a.po", fr / "news" / "a.po"):   # as an editor saves them
+        po_path.write_bytes(msgcat(po_path))
+    orphans = {po_path: po_path.read_bytes() for po_path in (zh / "a.po", fr / "a.po")}
+    before = {path: path.read_bytes() for path in (root / "locales").rglob("*.po")}
+    checked = run(root, "update", "--check", code=1)
+    assert "out of date: locales/zh/news/a.po" in checked and "took" not in checked
+    assert {path: path.read_bytes() for path in (root / "locales").rglob("*.po")} == before
+    output = run(root, "update")
+    assert ("locales/zh/news/a.po: took 2 approved entries from locales/zh/a.po, whose article "
+            "is gone") in output.splitlines()
+    assert ("locales/fr/news/a.po: took 1 approved entry from locales/fr/a.po, whose article "
+            "is gone") in output.splitlines()
+    assert "update: 2 written, 2 unchanged" in output
+    assert rows(zh / "news" / "a.po") == [
+        ("Alpha rises", "甲：Alpha rises", False),
+        (FIRST, f"甲：{FIRST}", False),                  # the machine draft gave way
+        ("Alpha ran on steam.", "甲：蒸汽", False),
+        ("Alpha moved to electricity.", "", False),      # a reviewer's rejection stands
+        (LEGACY, f"甲：{LEGACY}", False)]                 # an approved entry never changes
+    first = polib.pofile(str(zh / "news" / "a.po")).find(FIRST)
+    assert first.comment == "paragraph" and first.previous_msgid is None
+    assert first.occurrences == [("source/news/a.md", "3")]
+    assert rows(fr / "news" / "a.po")[:3] == [("Alpha rises", "L'essor d'Alpha", False),
+                                              (FIRST, "", False),
+                                              ("Alpha ran on steam.", "", False)]
+    assert {po_path: po_path.read_bytes() for po_path in orphans} == orphans
+    for po_path in (zh / "news" / "a.po", fr / "news" / "a.po"):
+        well_formed(po_path)
+    settled = {path: path.read_bytes() for path in (root / "locales").rglob("*.po")}
+    # Orphans that did not change since cost a digest each: nothing is matched or read.
+    def refuse(*args: object) -> object:
+        raise AssertionError("matched an orphan that did not change")
+
+    monkeypatch.setattr("l10n.moves.best_starts", refuse)
+    again = run(root, "update")
+    assert "took" not in again and "update: 0 written" in again
+    assert {path: path.read_bytes() for path in (root / "locales").rglob("*.po")} == settled
+
+
+def test_carrying_again_without_the_state_changes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = moved(tmp_path, monkeypatch)
+    zh = root / "locales" / "zh"
+    edit(zh / "a.po", {"Alpha ran on steam.": ("甲：蒸汽", False)})
+    assert "took 1 approved entry" in run(root, "update")
+    # The new catalog's translator rewrites the carried text; the old one stays as it was.
+    edit(zh / "news" / "a.po", {"Alpha ran on steam.": ("甲：蒸汽机", False)})
+    run(root, "update")
+    settled = {path: path.read_bytes() for path in (root / "locales").rglob("*.po")}
+    (root / ".l10n" / "state.json").unlink()
+    output = run(root, "update")
+    assert "took" not in output and "wrote" not in output
+    assert {path: path.read_bytes() for path in (root / "locales").rglob("*.po")} == settled
+    assert polib.pofile(str(zh / "news" / "a.po")).find("Alpha ran on steam.").msgstr == "甲：蒸汽机"
+
+
+def test_an_orphan_whose_text_no_catalog_holds_gives_nothing(tmp_path: Path) -> None:
+    root = workspace(tmp_path, {"a.md": ALPHA, "b.md": BETA})
+    zh = root / "locales" / "zh"
+    translate(zh / "a.po", "甲：")
+    beta = (zh / "b.po").read_bytes()
+    (root / "source" / "a.md").unlink()                 # deleted, not moved
+    run(root, "extract")
+    run(root, "update")
+    edit(zh / "a.po", {"Alpha rises": ("甲：升起", False)})
+    output = run(root, "update")
+    assert "took" not in output and "wrote" not in output
+    assert (zh / "b.po").read_bytes() == beta

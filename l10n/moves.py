@@ -284,25 +284,23 @@ def orphan_carries(project: Project, state: State, *, languages: Iterable[str],
 def take_approved(orphan: polib.POFile, live: polib.POFile) -> int:
     """Put into ``live`` each approved entry of ``orphan`` whose msgctxt and msgid a live entry
     has that is untranslated, or a draft, and bears no reviewer's rejection; return how many.
-    The entry taken is approved, with the orphan's msgstr (its plurals, translator comment and
+    The entry taken is approved, with the orphan's msgstr (its translator comment and
     the note of where its text came from), and keeps its references and other extracted
     comments; an approved entry of ``live`` is never changed."""
     # review_notes imports hashlib (and OpenSSL with it): loaded when there is work to take
     from l10n.review_notes import approve_entry
 
     approved = {(entry.msgctxt, entry.msgid): entry for entry in orphan
-                if entry.msgid and _approved(entry)}
+                if entry.msgid and is_approved(entry)}
     count = 0
     for entry in live:
         source = approved.get((entry.msgctxt, entry.msgid))
-        if (source is None or entry.obsolete or entry.msgid_plural != source.msgid_plural
-                or (is_translated(entry) and not entry.fuzzy)
+        if (source is None or entry.obsolete or (is_translated(entry) and not entry.fuzzy)
                 or any(line.startswith(REJECTED_PREFIX)
                        for line in entry.comment.splitlines())):
             continue
         approve_entry(entry)
         entry.msgstr = source.msgstr
-        entry.msgstr_plural = dict(source.msgstr_plural)
         entry.tcomment = source.tcomment or entry.tcomment
         # The note of where a text came from goes with the text (a machine draft's note would
         # tell the reviewer the orphan's text was the machine's, edited).
@@ -321,14 +319,6 @@ def carried_lines(project: Project, carry: Carry) -> list[str]:
             f"{plural(count, 'approved entry', 'approved entries')} from "
             f"{project.relative(orphan)}, whose article is gone"
             for orphan, count in carry.taken]
-
-
-def _approved(entry: polib.POEntry) -> bool:
-    """``is_approved``, for a plural entry too (every form translated)."""
-    if entry.msgid_plural:
-        return (not entry.obsolete and not entry.fuzzy and bool(entry.msgstr_plural)
-                and all(entry.msgstr_plural.values()))
-    return is_approved(entry)
 
 
 def _po_files(folder: str) -> list[str]:
